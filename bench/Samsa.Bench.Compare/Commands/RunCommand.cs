@@ -33,12 +33,13 @@ internal static class RunCommand
         var skipLatency = new Option<bool>("--skip-latency") { Description = "throughput only" };
         var skipThroughput = new Option<bool>("--skip-throughput") { Description = "latency only" };
         var outJson = new Option<string>("--out-json") { Description = "where to write the results as JSON", Required = true };
+        var kafkaMock = new Option<int>("--kafka-mock-brokers") { Description = "check the Kafka driver against librdkafka's in-process mock cluster with this many brokers (ignores --endpoint; measures the mock, not a broker)" };
 
         var command = new Command("run", "Measure one system: produce/consume throughput and end-to-end latency")
         {
             system, endpoint, key, label, sizes, acks, partitions, repeats, runMb, maxRecords, window, phaseSeconds,
             latencyRate, latencySeconds, latencyAcks, latencyPartitions, linger, durability, amqpPrefix, budget,
-            skipLatency, skipThroughput, outJson,
+            skipLatency, skipThroughput, outJson, kafkaMock,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -56,9 +57,10 @@ internal static class RunCommand
                 Words(parse.GetValue(latencyAcks)!),
                 Ints(parse.GetValue(latencyPartitions)!),
                 parse.GetValue(linger));
+            using var mock = parse.GetValue(kafkaMock) is > 0 and var brokers ? new Drivers.KafkaMockCluster(brokers) : null;
             return await RunAsync(
                 parse.GetValue(system)!,
-                parse.GetValue(endpoint)!,
+                mock?.Bootstrap.Split(',')[0] ?? parse.GetValue(endpoint)!,
                 parse.GetValue(key),
                 parse.GetValue(label),
                 settings,
@@ -68,6 +70,7 @@ internal static class RunCommand
                 !parse.GetValue(skipThroughput),
                 !parse.GetValue(skipLatency),
                 parse.GetValue(outJson)!,
+                mock is not null,
                 ct);
         });
         return command;
@@ -85,6 +88,7 @@ internal static class RunCommand
         bool throughput,
         bool latency,
         string outJson,
+        bool kafkaMock,
         CancellationToken ct)
     {
         var log = Console.Error;
@@ -105,7 +109,7 @@ internal static class RunCommand
             return 2;
         }
 
-        await using var driver = DriverFactory.Create(system, address, settings, durability, amqpPrefix);
+        await using var driver = DriverFactory.Create(system, address, settings, durability, amqpPrefix, kafkaMock);
         var result = new SystemResult
         {
             Key = key ?? system,

@@ -14,7 +14,7 @@ internal sealed class AmqpDriver(string endpoint, int window, string addressPref
 
     public DriverDescription Description { get; } = new(
         "amqp",
-        $"AMQPNetLite {typeof(Connection).Assembly.GetName().Version}",
+        ClientVersion.Of("AMQPNetLite", typeof(Connection)),
         "AMQP 1.0",
         durability,
         $"one sender link, durable messages (header durable=true), at most {window} unsettled",

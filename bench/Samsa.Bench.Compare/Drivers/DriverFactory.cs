@@ -9,9 +9,9 @@ internal static class DriverFactory
     /// <summary>Only the Kafka protocol has an acks setting and partitions; the others get one stream and their own ack.</summary>
     public static bool HasAcksAndPartitions(string system) => system == "kafka";
 
-    public static IStreamDriver Create(string system, string endpoint, RunSettings settings, string durability, string amqpAddressPrefix) => system switch
+    public static IStreamDriver Create(string system, string endpoint, RunSettings settings, string durability, string amqpAddressPrefix, bool kafkaMock = false) => system switch
     {
-        "kafka" => new KafkaDriver(endpoint, settings.LingerMs, settings.Window),
+        "kafka" => new KafkaDriver(endpoint, settings.LingerMs, settings.Window, createTopics: !kafkaMock),
         "redis" => new RedisStreamsDriver(endpoint, settings.Window),
         "nats" => new NatsJetStreamDriver(endpoint, settings.Window),
         "rabbitmq" => new RabbitMqStreamDriver(endpoint, settings.Window),

@@ -8,14 +8,14 @@ namespace Samsa.Bench.Compare.Drivers;
 /// Any Kafka-compatible broker (Samsa, Kafka, Redpanda) through librdkafka (Confluent.Kafka).
 /// Throughput runs batch with linger.ms and batch.size; latency runs use linger.ms=0.
 /// </summary>
-internal sealed class KafkaDriver(string bootstrap, int lingerMs, int window) : IStreamDriver
+internal sealed class KafkaDriver(string bootstrap, int lingerMs, int window, bool createTopics = true) : IStreamDriver
 {
     private const int BatchBytes = 1_000_000;
     private IAdminClient? _admin;
 
     public DriverDescription Description { get; } = new(
         "kafka",
-        $"Confluent.Kafka {typeof(IProducer<,>).Assembly.GetName().Version} (librdkafka {Library.VersionString})",
+        $"{ClientVersion.Of("Confluent.Kafka", typeof(IProducer<,>))} (librdkafka {Library.VersionString})",
         "Kafka wire protocol",
         "set by the broker: acks=1 waits for the leader's append, acks=all for the in-sync replicas (one replica here); "
             + "Kafka's default is the page cache with the OS flushing in the background (no per-write fsync)",
@@ -33,11 +33,30 @@ internal sealed class KafkaDriver(string bootstrap, int lingerMs, int window) : 
         }).SetLogHandler(static (_, _) => { }).Build();
 
         // librdkafka connects lazily; a metadata request proves a broker answers.
-        return Task.Run(() => _admin.GetMetadata(TimeSpan.FromSeconds(10)), ct);
+        var admin = _admin;
+        return Task.Run(
+            () =>
+            {
+                try
+                {
+                    admin.GetMetadata(TimeSpan.FromSeconds(10));
+                }
+                catch (KafkaException e)
+                {
+                    throw new InvalidOperationException($"no Kafka-protocol broker answered a metadata request at {bootstrap} within 10 s (librdkafka: {e.Error.Reason})", e);
+                }
+            },
+            ct);
     }
 
     public async Task CreateStreamAsync(StreamTarget target, CancellationToken ct)
     {
+        if (!createTopics)
+        {
+            // librdkafka's mock cluster has no controller for CreateTopics; the first produce auto-creates the topic.
+            return;
+        }
+
         var admin = _admin ?? throw new InvalidOperationException("not connected");
         await admin.CreateTopicsAsync(
             [new TopicSpecification { Name = target.Name, NumPartitions = target.Partitions, ReplicationFactor = 1 }],
@@ -58,9 +77,10 @@ internal sealed class KafkaDriver(string bootstrap, int lingerMs, int window) : 
         ct.ThrowIfCancellationRequested();
     }
 
-    public Task DeleteStreamAsync(StreamTarget target, CancellationToken ct) =>
-        (_admin ?? throw new InvalidOperationException("not connected"))
-            .DeleteTopicsAsync([target.Name], new DeleteTopicsOptions { RequestTimeout = TimeSpan.FromSeconds(15) });
+    public Task DeleteStreamAsync(StreamTarget target, CancellationToken ct) => createTopics
+        ? (_admin ?? throw new InvalidOperationException("not connected"))
+            .DeleteTopicsAsync([target.Name], new DeleteTopicsOptions { RequestTimeout = TimeSpan.FromSeconds(15) })
+        : Task.CompletedTask;
 
     public Task<IRecordProducer> OpenProducerAsync(StreamTarget target, RunMode mode, AckWindow acks, CancellationToken ct)
     {

@@ -16,7 +16,7 @@ internal sealed class MqttDriver(string endpoint, int window, string durability)
 
     public DriverDescription Description { get; } = new(
         "mqtt",
-        $"MQTTnet {typeof(MqttClientFactory).Assembly.GetName().Version}",
+        ClientVersion.Of("MQTTnet", typeof(MqttClientFactory)),
         "MQTT 3.1.1",
         durability,
         $"QoS 1 publish per record (PUBACK after the broker stored it), pipelined, at most {Math.Min(window, 65_000)} unacknowledged",

@@ -16,7 +16,7 @@ internal sealed class NatsJetStreamDriver(string endpoint, int window) : IStream
 
     public DriverDescription Description { get; } = new(
         "nats",
-        $"NATS.Net {typeof(NatsJSContext).Assembly.GetName().Version}",
+        ClientVersion.Of("NATS.Net", typeof(NatsJSContext)),
         "NATS client protocol, JetStream API",
         "stream config: file storage, 1 replica; the PubAck comes after the write to the block file (page cache); "
             + "the server fsyncs in the background (nats-server 2.9 has no sync_interval option; later versions default to 2 min)",

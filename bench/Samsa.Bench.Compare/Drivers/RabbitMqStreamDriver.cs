@@ -14,7 +14,7 @@ internal sealed class RabbitMqStreamDriver(string endpoint, int window) : IStrea
 
     public DriverDescription Description { get; } = new(
         "rabbitmq",
-        $"RabbitMQ.Client {typeof(IConnection).Assembly.GetName().Version}",
+        ClientVersion.Of("RabbitMQ.Client", typeof(IConnection)),
         "AMQP 0-9-1",
         "stream queue (x-queue-type=stream, always persistent, 1 node): the publisher confirm comes after the write to the segment file; "
             + "streams do not fsync per message, the OS flushes the page cache",

@@ -15,7 +15,7 @@ internal sealed class RedisStreamsDriver(string endpoint, int window) : IStreamD
 
     public DriverDescription Description { get; } = new(
         "redis",
-        $"StackExchange.Redis {typeof(ConnectionMultiplexer).Assembly.GetName().Version}",
+        ClientVersion.Of("StackExchange.Redis", typeof(ConnectionMultiplexer)),
         "RESP2",
         "server config: AOF on, appendfsync everysec (the reply goes out after the write to the AOF's page cache; fsync once a second in the background), RDB snapshots off",
         $"XADD per record (one field), pipelined on one connection, at most {window} unacknowledged",
