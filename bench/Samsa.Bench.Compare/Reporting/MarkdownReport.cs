@@ -36,6 +36,11 @@ internal sealed class MarkdownReport(RunFolder run, string title, string command
         AppendLatency(md);
         AppendRatios(md);
         AppendProblems(md);
+        if (run.SamsaPerf is { Length: > 0 } perf)
+        {
+            md.Append(CultureInfo.InvariantCulture, $"\n## samsa perf (raw output)\n\n```text\n{perf.TrimEnd()}\n```\n");
+        }
+
         return md.ToString();
     }
 
@@ -187,7 +192,7 @@ internal sealed class MarkdownReport(RunFolder run, string title, string command
         }
 
         md.Append("| peer | record | produce MB/s | consume MB/s | p99 latency |\n| --- | ---: | ---: | ---: | ---: |\n");
-        foreach (var peer in run.Systems.Where(s => s.Key != samsaKey))
+        foreach (var peer in run.Systems.Where(s => s.Key != samsaKey && !s.Key.StartsWith("check-", StringComparison.Ordinal)))
         {
             foreach (var size in samsa.Settings.RecordSizes)
             {

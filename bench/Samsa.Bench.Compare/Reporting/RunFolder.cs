@@ -16,6 +16,7 @@ internal sealed partial class RunFolder
     public MemCopyResult? MemCopy { get; init; }
     public required IReadOnlyList<KeyValuePair<string, string>> Machine { get; init; }
     public required IReadOnlyList<string> Notes { get; init; }
+    public string? SamsaPerf { get; init; }
 
     public static async Task<RunFolder> LoadAsync(string folder)
     {
@@ -63,6 +64,7 @@ internal sealed partial class RunFolder
             MemCopy = File.Exists(memcopyPath) ? await Json.ReadAsync<MemCopyResult>(memcopyPath) : null,
             Machine = await ReadPairsAsync(Path.Combine(folder, "machine.txt")),
             Notes = File.Exists(Path.Combine(folder, "notes.txt")) ? await File.ReadAllLinesAsync(Path.Combine(folder, "notes.txt")) : [],
+            SamsaPerf = File.Exists(Path.Combine(folder, "samsa-perf.txt")) ? await File.ReadAllTextAsync(Path.Combine(folder, "samsa-perf.txt")) : null,
         };
     }
 
