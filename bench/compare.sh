@@ -450,7 +450,7 @@ run_samsa() {
     if ! wait_port "$port" "$pid" 60; then
       local why
       if kill -0 "$pid" 2>/dev/null; then why="nothing listened on 127.0.0.1:$port within 60 s"
-      else why="the server exited: $(grep -v '^\s*$' "$dir/server.log" | tail -1)"; fi
+      else why="the server exited: $( (grep -m1 -iE 'error|unrecogni|not built|exception' "$dir/server.log" || grep -m1 -v '^\s*$' "$dir/server.log" || true) | xargs)"; fi
       status $key "$label" "pending" "$version" "$SAMSA_DURABILITY" "could not start Samsa ($why); the lead reruns once the broker exists"
       stop_pid "$pid"
       return
@@ -531,7 +531,7 @@ cp "$RUN_DIR"/*.json "$RUN_DIR"/*.tsv "$RUN_DIR"/*.txt "$RAW_DIR"/ 2>/dev/null |
 mkdir -p "$RAW_DIR/systems" && cp "$RUN_DIR"/systems/*.json "$RAW_DIR/systems/" 2>/dev/null || true
 elapsed=$(( $(date +%s) - START ))
 note "Wall time of this run: $(( elapsed / 60 )) min $(( elapsed % 60 )) s. Raw JSON: $RAW_DIR/."
-report_args=(report --run-dir "$RUN_DIR" --out "$OUT" --title "Peer comparison, $DATE ($MODE run)" --command "$ARGS_TEXT")
+report_args=(report --run-dir "$RUN_DIR" --out "$OUT" --title "Peer comparison, $DATE ($MODE run)" --command "$ARGS_TEXT" --comparison docs/comparison.md)
 if [ "$UPDATE_README" -eq 1 ]; then report_args+=(--readme bench/README.md); fi
 "$HARNESS" "${report_args[@]}"
 log "done in ${elapsed}s: $OUT"

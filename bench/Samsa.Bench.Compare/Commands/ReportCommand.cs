@@ -17,10 +17,11 @@ internal static class ReportCommand
         var readme = new Option<string?>("--readme") { Description = "bench/README.md, whose '## Peer comparison' summary is replaced" };
         var title = new Option<string>("--title") { Description = "heading of the results file", DefaultValueFactory = _ => "Peer comparison" };
         var invocation = new Option<string>("--command") { Description = "the command line that produced the run", DefaultValueFactory = _ => "bench/compare.sh" };
+        var comparison = new Option<string?>("--comparison") { Description = "docs/comparison.md, whose measured table (between its markers) is replaced" };
         var samsa = new Option<string>("--samsa-key") { Description = "result key of Samsa's Kafka-protocol run", DefaultValueFactory = _ => "samsa" };
         var command = new Command("report", "Write the results markdown and the README summary from a run folder")
         {
-            folder, output, readme, title, invocation, samsa,
+            folder, output, readme, title, invocation, samsa, comparison,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -37,9 +38,27 @@ internal static class ReportCommand
                 await Console.Error.WriteLineAsync($"updated the summary in {readmePath}");
             }
 
+            if (parse.GetValue(comparison) is { } comparisonPath && File.Exists(comparisonPath))
+            {
+                var text = await File.ReadAllTextAsync(comparisonPath, ct);
+                var replaced = ReplaceBetween(text, "<!-- comparison:measured:begin -->", "<!-- comparison:measured:end -->", report.ComparisonTable());
+                if (replaced is not null)
+                {
+                    await File.WriteAllTextAsync(comparisonPath, replaced, ct);
+                    await Console.Error.WriteLineAsync($"updated the measured table in {comparisonPath}");
+                }
+            }
+
             return 0;
         });
         return command;
+    }
+
+    private static string? ReplaceBetween(string text, string begin, string end, string content)
+    {
+        var b = text.IndexOf(begin, StringComparison.Ordinal);
+        var e = text.IndexOf(end, StringComparison.Ordinal);
+        return b < 0 || e < b ? null : string.Concat(text.AsSpan(0, b + begin.Length), "\n", content, text.AsSpan(e));
     }
 
     /// <summary>Replaces only the marked summary inside this section; other sections of the file are left as they are.</summary>

@@ -78,6 +78,54 @@ internal sealed class MarkdownReport(RunFolder run, string title, string command
         return md.ToString();
     }
 
+    /// <summary>The measured table of docs/comparison.md: one column per system, Samsa first.</summary>
+    public string ComparisonTable()
+    {
+        var columns = Rows().Where(r => !r.Key.StartsWith("check-", StringComparison.Ordinal))
+            .OrderBy(r => r.Key == samsaKey ? 0 : 1).ToList();
+        var sizes = run.Systems.SelectMany(s => s.Settings.RecordSizes).Distinct().Order().ToArray();
+        var md = new StringBuilder();
+        md.Append(CultureInfo.InvariantCulture, $"From {title}. Medians of the repeats; Kafka-protocol column: acks=all, 1 partition.\n\n|");
+        foreach (var c in columns)
+        {
+            md.Append(CultureInfo.InvariantCulture, $" | {c.Label}");
+        }
+
+        md.Append(" |\n| ---");
+        md.Append(string.Concat(Enumerable.Repeat(" | ---", columns.Count)));
+        md.Append(" |\n");
+        Row("status and durability in the run", c =>
+        {
+            var st = run.Statuses.FirstOrDefault(s => s.Key == c.Key);
+            var d = st is { Durability.Length: > 0 } ? st.Durability : run.Systems.FirstOrDefault(s => s.Key == c.Key)?.Driver.Durability ?? string.Empty;
+            return $"{c.Status}: {d}";
+        });
+        foreach (var size in sizes)
+        {
+            Row($"produce, {size} B records (MB/s; records/s)", c => Find(c.Key) is { } s && Headline(s, size) is { } t ? $"{Med(t.ProduceMBPerSec)}; {Med(t.ProduceRecordsPerSec)}" : "–");
+            Row($"consume, {size} B records (MB/s; records/s)", c => Find(c.Key) is { } s && Headline(s, size) is { } t ? $"{Med(t.ConsumeMBPerSec)}; {Med(t.ConsumeRecordsPerSec)}" : "–");
+            Row($"latency p50 / p99 / p99.9 ms, {size} B at {LatencyRate():N0}/s", c =>
+                Find(c.Key)?.Latency.FirstOrDefault(l => l.RecordBytes == size && IsHeadline(Find(c.Key)!, l.Acks, l.Partitions)) is { } l
+                    ? $"{Med(l.P50Ms)} / {Med(l.P99Ms)} / {Med(l.P999Ms)}"
+                    : "–");
+        }
+
+        return md.ToString();
+
+        void Row(string name, Func<(string Key, string Label, string Status), string> cell)
+        {
+            md.Append(CultureInfo.InvariantCulture, $"| {name}");
+            foreach (var c in columns)
+            {
+                md.Append(CultureInfo.InvariantCulture, $" | {Escape(cell(c))}");
+            }
+
+            md.Append(" |\n");
+        }
+
+        SystemResult? Find(string key) => run.Systems.FirstOrDefault(s => s.Key == key && (s.Throughput.Count > 0 || s.Latency.Count > 0));
+    }
+
     private IEnumerable<(string Key, string Label, string Status)> Rows()
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -243,7 +291,7 @@ internal sealed class MarkdownReport(RunFolder run, string title, string command
     private static string MedRange(Spread? s) => s is null ? "–" : s.N == 1 ? RunFolder.Number(s.Median) : $"{RunFolder.Number(s.Median)} ({Range(s)})";
 
     private static string Ratio(double? a, double? b) =>
-        a is { } x && b is { } y && y > 0 && double.IsFinite(x) ? (x / y).ToString("0.00", CultureInfo.InvariantCulture) : "–";
+        a is { } x && b is { } y && y > 0 && double.IsFinite(x) ? (x / y).ToString(x / y < 0.1 ? "0.000" : "0.00", CultureInfo.InvariantCulture) : "–";
 
     private static string Escape(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
 }
