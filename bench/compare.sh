@@ -29,7 +29,7 @@ usage: bench/compare.sh [options]
   --repeats N             repeats per configuration (default 3, quick 2)
   --max-minutes N         no new step starts after N minutes (default 30)
   --out FILE              results file (default bench/results/<UTC date>.md)
-  --no-readme             do not update bench/README.md
+  --no-readme             do not update bench/README.md nor the measured table of docs/comparison.md
   --no-install            do not apt-get install missing packages
   --keep-tmp              keep the temporary folder (configs, data, logs) for inspection
 EOF
@@ -531,7 +531,7 @@ cp "$RUN_DIR"/*.json "$RUN_DIR"/*.tsv "$RUN_DIR"/*.txt "$RAW_DIR"/ 2>/dev/null |
 mkdir -p "$RAW_DIR/systems" && cp "$RUN_DIR"/systems/*.json "$RAW_DIR/systems/" 2>/dev/null || true
 elapsed=$(( $(date +%s) - START ))
 note "Wall time of this run: $(( elapsed / 60 )) min $(( elapsed % 60 )) s. Raw JSON: $RAW_DIR/."
-report_args=(report --run-dir "$RUN_DIR" --out "$OUT" --title "Peer comparison, $DATE ($MODE run)" --command "$ARGS_TEXT" --comparison docs/comparison.md)
-if [ "$UPDATE_README" -eq 1 ]; then report_args+=(--readme bench/README.md); fi
+report_args=(report --run-dir "$RUN_DIR" --out "$OUT" --title "Peer comparison, $DATE ($MODE run)" --command "$ARGS_TEXT")
+if [ "$UPDATE_README" -eq 1 ]; then report_args+=(--readme bench/README.md --comparison docs/comparison.md); fi
 "$HARNESS" "${report_args[@]}"
 log "done in ${elapsed}s: $OUT"
