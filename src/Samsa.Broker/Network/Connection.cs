@@ -145,6 +145,7 @@ internal sealed class Connection
 
             if (sendPending)
             {
+                sendPending = false;
                 await pendingSend;
             }
         }
