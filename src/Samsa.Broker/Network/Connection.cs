@@ -10,9 +10,11 @@ namespace Samsa.Broker.Network;
 
 /// <summary>
 /// One client connection: reads size-prefixed frames, hands each to the dispatcher, sends the responses
-/// in order. A single async loop per connection, no thread of its own. Like Kafka's muted channel, the
-/// next frame is dispatched only after the previous response has been sent; reading it may overlap that
-/// send. Waiting for the next request holds no buffer (a zero-byte receive), so idle connections are cheap.
+/// in order. A single async loop per connection, no thread of its own. Requests are handled one at a time
+/// in arrival order (Kafka's muted channel); reading the next one overlaps sending the previous response.
+/// Responses to requests the client pipelined (already complete in the receive buffer) are sent together in
+/// one gathered write, except that a ready response is never held back behind a request that waits. Waiting
+/// for the next request holds no buffer (a zero-byte receive), so idle connections are cheap.
 /// </summary>
 // The token source is never disposed: Abort may cancel it from another thread at any time, and a source
 // without timers or linked tokens holds nothing that needs disposing.
@@ -30,7 +32,11 @@ internal sealed class Connection
     private byte[]? _receiveBuffer;
     private int _start;
     private int _end;
-    private bool _inFlight;
+    private int _inFlight;
+    private (ProtocolWriter Response, RentedFrame Frame)[]? _batch;
+    private int _batchCount;
+    private ValueTask _pendingSend;
+    private bool _sendPending;
     private bool _closeWhenIdle;
     private volatile bool _dispatching;
     private int _closed;
@@ -93,7 +99,7 @@ internal sealed class Connection
         lock (_stateLock)
         {
             _closeWhenIdle = true;
-            closeNow = !_inFlight;
+            closeNow = _inFlight == 0;
         }
 
         if (closeNow)
@@ -106,8 +112,6 @@ internal sealed class Connection
     {
         // Leave the accept loop at once even if the first request is already waiting.
         await Task.Yield();
-        ValueTask pendingSend = default;
-        var sendPending = false;
         try
         {
             while (true)
@@ -118,36 +122,40 @@ internal sealed class Connection
                     break;
                 }
 
-                if (sendPending)
-                {
-                    sendPending = false;
-                    await pendingSend;
-                }
-
                 if (!BeginRequest())
                 {
                     frame.Return();
                     break;
                 }
 
-                var response = await DispatchAsync(frame);
+                var dispatch = DispatchAsync(frame);
+                if (!dispatch.IsCompleted && _batchCount > 0)
+                {
+                    // Never hold ready responses behind a request that waits (a long poll).
+                    await StartSendAsync();
+                }
+
+                var response = await dispatch;
                 if (response is null || IsClosed)
                 {
                     response?.Dispose();
                     frame.Return();
-                    EndRequest();
-                    continue;
+                    EndRequests(1);
+                }
+                else
+                {
+                    _batch ??= ArrayPool<(ProtocolWriter, RentedFrame)>.Shared.Rent(SocketSender.MaxFrames);
+                    _batch[_batchCount++] = (response, frame);
                 }
 
-                pendingSend = SendAndReleaseAsync(response, frame);
-                sendPending = true;
+                // Responses to requests that were already buffered (pipelined) go out together in one write.
+                if (_batchCount > 0 && (_batchCount == SocketSender.MaxFrames || !HasWholeFrameBuffered()))
+                {
+                    await StartSendAsync();
+                }
             }
 
-            if (sendPending)
-            {
-                sendPending = false;
-                await pendingSend;
-            }
+            await FinishSendAsync();
         }
         catch (ConnectionClosingException ex)
         {
@@ -164,11 +172,10 @@ internal sealed class Connection
         finally
         {
             Abort("connection ended");
-            if (sendPending)
-            {
-                await pendingSend;
-            }
-
+            await FinishSendAsync();
+            ReleaseBatch(_batch, _batchCount);
+            _batch = null;
+            _batchCount = 0;
             ReturnReceiveBuffer();
             _server.OnConnectionClosed(this);
         }
@@ -198,12 +205,37 @@ internal sealed class Connection
         }
     }
 
+    /// <summary>Waits for the previous send (one at a time on a socket), then starts sending the batch without waiting for it.</summary>
+    private async ValueTask StartSendAsync()
+    {
+        await FinishSendAsync();
+        var batch = _batch!;
+        var count = _batchCount;
+        _batch = null;
+        _batchCount = 0;
+#pragma warning disable CA2012 // stored to overlap the send with the next read; FinishSendAsync consumes it exactly once
+        _pendingSend = SendAndReleaseAsync(batch, count);
+#pragma warning restore CA2012
+        _sendPending = true;
+    }
+
+    private ValueTask FinishSendAsync()
+    {
+        if (!_sendPending)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        _sendPending = false;
+        return _pendingSend;
+    }
+
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask SendAndReleaseAsync(ProtocolWriter response, RentedFrame frame)
+    private async ValueTask SendAndReleaseAsync((ProtocolWriter Response, RentedFrame Frame)[] batch, int count)
     {
         try
         {
-            await SocketSender.SendFrameAsync(_socket, response, _server.Options.FileRegionSender, _aborted.Token);
+            await SocketSender.SendFramesAsync(_socket, batch, count, _server.Options.FileRegionSender, _aborted.Token);
             Touch();
         }
         catch (FileRegionShortReadException ex)
@@ -223,10 +255,38 @@ internal sealed class Connection
         }
         finally
         {
-            response.Dispose();
-            frame.Return();
-            EndRequest();
+            ReleaseBatch(batch, count);
+            EndRequests(count);
         }
+    }
+
+    private static void ReleaseBatch((ProtocolWriter Response, RentedFrame Frame)[]? batch, int count)
+    {
+        if (batch is null)
+        {
+            return;
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            batch[i].Response.Dispose();
+            batch[i].Frame.Return();
+        }
+
+        ArrayPool<(ProtocolWriter, RentedFrame)>.Shared.Return(batch, clearArray: true);
+    }
+
+    /// <summary>True when the next request is already complete in the receive buffer (the client pipelines).</summary>
+    private bool HasWholeFrameBuffered()
+    {
+        var buffered = _end - _start;
+        if (_receiveBuffer is null || buffered < 4)
+        {
+            return false;
+        }
+
+        var size = BinaryPrimitives.ReadInt32BigEndian(_receiveBuffer.AsSpan(_start, 4));
+        return size >= 0 && size <= buffered - 4;
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
@@ -335,18 +395,18 @@ internal sealed class Connection
                 return false;
             }
 
-            _inFlight = true;
+            _inFlight++;
             return true;
         }
     }
 
-    private void EndRequest()
+    private void EndRequests(int count)
     {
         bool close;
         lock (_stateLock)
         {
-            _inFlight = false;
-            close = _closeWhenIdle;
+            _inFlight -= count;
+            close = _closeWhenIdle && _inFlight == 0;
         }
 
         if (close)

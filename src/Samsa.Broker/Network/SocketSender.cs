@@ -8,8 +8,9 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Broker.Network;
 
 /// <summary>
-/// Sends one response frame: the size prefix and consecutive memory chunks go out together as one gathered
-/// send (sendmsg with an iovec per chunk), file regions through the <see cref="IFileRegionSender"/>.
+/// Sends response frames: size prefixes and consecutive memory chunks, of several responses when they are
+/// ready together, go out as one gathered send (sendmsg with an iovec per chunk); file regions go through
+/// the <see cref="IFileRegionSender"/>.
 /// Instances are pooled across connections, so an idle connection holds none.
 /// </summary>
 internal sealed class SocketSender : SocketAsyncEventArgs, IValueTaskSource<int>
@@ -19,7 +20,7 @@ internal sealed class SocketSender : SocketAsyncEventArgs, IValueTaskSource<int>
     private static int _pooledCount;
 
     private readonly List<ArraySegment<byte>> _segments = new(8);
-    private readonly byte[] _prefix = new byte[4];
+    private readonly byte[] _prefixes = new byte[4 * MaxFrames];
     private ManualResetValueTaskSourceCore<int> _completion;
     private int _pendingBytes;
 
@@ -28,41 +29,49 @@ internal sealed class SocketSender : SocketAsyncEventArgs, IValueTaskSource<int>
     {
     }
 
-    public static async ValueTask SendFrameAsync(Socket socket, ProtocolWriter response, IFileRegionSender fileSender, CancellationToken cancellationToken)
-    {
-        var chunks = response.GetChunks();
-        var length = response.Length;
-        if (length > int.MaxValue)
-        {
-            throw new InvalidOperationException($"response of {length} bytes exceeds the int32 frame size");
-        }
+    /// <summary>Most responses sent together in one gathered write.</summary>
+    public const int MaxFrames = 16;
 
+    /// <summary>Sends <paramref name="count"/> response frames in order, each as its size prefix followed by its chunks.</summary>
+    public static async ValueTask SendFramesAsync(Socket socket, (ProtocolWriter Response, RentedFrame Frame)[] frames, int count, IFileRegionSender fileSender, CancellationToken cancellationToken)
+    {
         var sender = Rent();
         try
         {
-            BinaryPrimitives.WriteInt32BigEndian(sender._prefix, (int)length);
-            sender.Add(new ArraySegment<byte>(sender._prefix));
-            for (var i = 0; i < chunks.Count; i++)
+            for (var f = 0; f < count; f++)
             {
-                var chunk = chunks[i];
-                if (chunk.Length == 0)
+                var response = frames[f].Response;
+                var length = response.Length;
+                if (length > int.MaxValue)
                 {
-                    continue;
+                    throw new InvalidOperationException($"response of {length} bytes exceeds the int32 frame size");
                 }
 
-                if (chunk.IsFileRegion)
+                BinaryPrimitives.WriteInt32BigEndian(sender._prefixes.AsSpan(f * 4), (int)length);
+                sender.Add(new ArraySegment<byte>(sender._prefixes, f * 4, 4));
+                var chunks = response.GetChunks();
+                for (var i = 0; i < chunks.Count; i++)
                 {
-                    await sender.FlushAsync(socket);
-                    await fileSender.SendAsync(socket, chunk.File!, chunk.FileOffset, chunk.Length, cancellationToken);
-                }
-                else if (MemoryMarshal.TryGetArray(chunk.Memory, out var segment))
-                {
-                    sender.Add(segment);
-                }
-                else
-                {
-                    await sender.FlushAsync(socket);
-                    await PooledCopyFileRegionSender.SendAllAsync(socket, chunk.Memory, cancellationToken);
+                    var chunk = chunks[i];
+                    if (chunk.Length == 0)
+                    {
+                        continue;
+                    }
+
+                    if (chunk.IsFileRegion)
+                    {
+                        await sender.FlushAsync(socket);
+                        await fileSender.SendAsync(socket, chunk.File!, chunk.FileOffset, chunk.Length, cancellationToken);
+                    }
+                    else if (MemoryMarshal.TryGetArray(chunk.Memory, out var segment))
+                    {
+                        sender.Add(segment);
+                    }
+                    else
+                    {
+                        await sender.FlushAsync(socket);
+                        await PooledCopyFileRegionSender.SendAllAsync(socket, chunk.Memory, cancellationToken);
+                    }
                 }
             }
 

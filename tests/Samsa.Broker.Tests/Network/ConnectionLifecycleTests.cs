@@ -77,6 +77,35 @@ public sealed class ConnectionLifecycleTests
     }
 
     [Fact]
+    public async Task Ready_response_is_not_held_back_behind_a_pipelined_long_poll()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var dispatcher = new TestDispatcher
+        {
+            Handler = async (context, frame, token) =>
+            {
+                if (CorrelationId(frame.Span) == 2)
+                {
+                    await release.Task.WaitAsync(token);
+                }
+
+                return await TestDispatcher.Echo(context, frame, token);
+            },
+        };
+        await using var server = StartServer(dispatcher);
+        using var client = await ConnectAsync(server);
+
+        await SendAsync(client, [.. Frame(1), .. Frame(2), .. Frame(3)]);
+        Assert.Equal(1, CorrelationId(await ReadFrameAsync(client)));
+        var second = ReadFrameAsync(client);
+        await Task.Delay(100);
+        Assert.False(second.IsCompleted);
+        release.SetResult();
+        Assert.Equal(2, CorrelationId(await second));
+        Assert.Equal(3, CorrelationId(await ReadFrameAsync(client)));
+    }
+
+    [Fact]
     public async Task Graceful_stop_finishes_requests_in_flight_then_closes()
     {
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
