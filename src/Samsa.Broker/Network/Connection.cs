@@ -155,6 +155,12 @@ internal sealed class Connection
                 }
             }
 
+            // A graceful stop may end the loop while responses to requests it already handled wait in the batch.
+            if (_batchCount > 0 && !IsClosed)
+            {
+                await StartSendAsync();
+            }
+
             await FinishSendAsync();
         }
         catch (ConnectionClosingException ex)
