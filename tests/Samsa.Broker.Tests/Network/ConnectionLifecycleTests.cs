@@ -8,7 +8,7 @@ public sealed class ConnectionLifecycleTests
     [Fact]
     public async Task Idle_connection_is_closed_after_connections_max_idle_ms_while_an_active_one_stays()
     {
-        await using var server = StartServer(new TestDispatcher(), o => o.With(idle: TimeSpan.FromMilliseconds(300)));
+        await using var server = StartServer(new TestDispatcher(), o => o.With(idle: TimeSpan.FromMilliseconds(600)));
         using var idle = await ConnectAsync(server);
         using var active = await ConnectAsync(server);
 
