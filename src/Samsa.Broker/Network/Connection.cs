@@ -187,6 +187,7 @@ internal sealed class Connection
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ProtocolWriter?> DispatchAsync(RentedFrame frame)
     {
         _dispatching = true;
@@ -212,6 +213,7 @@ internal sealed class Connection
     }
 
     /// <summary>Waits for the previous send (one at a time on a socket), then starts sending the batch without waiting for it.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask StartSendAsync()
     {
         await FinishSendAsync();

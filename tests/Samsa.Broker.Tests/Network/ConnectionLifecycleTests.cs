@@ -216,6 +216,18 @@ public sealed class ConnectionLifecycleTests
     }
 
     [Fact]
+    public async Task Connections_beyond_max_connections_are_refused()
+    {
+        await using var server = StartServer(new TestDispatcher(), o => o.With(maxConnections: 1));
+        using var first = await ConnectAsync(server);
+        await WaitUntilAsync(() => server.ConnectionCount == 1);
+        using var second = await ConnectAsync(server);
+        Assert.True(await IsClosedByServerAsync(second));
+        await SendAsync(first, Frame(1));
+        Assert.Equal(1, CorrelationId(await ReadFrameAsync(first)));
+    }
+
+    [Fact]
     public async Task Client_that_never_reads_does_not_block_other_connections()
     {
         var dispatcher = new TestDispatcher

@@ -44,12 +44,13 @@ internal static class NetworkTestKit
         return server;
     }
 
-    public static NetworkServerOptions With(this NetworkServerOptions o, int? maxBytes = null, TimeSpan? idle = null, int? perIp = null, int? backlog = null) => new()
+    public static NetworkServerOptions With(this NetworkServerOptions o, int? maxBytes = null, TimeSpan? idle = null, int? perIp = null, int? backlog = null, int? maxConnections = null) => new()
     {
         Listeners = o.Listeners,
         SocketRequestMaxBytes = maxBytes ?? o.SocketRequestMaxBytes,
         ConnectionsMaxIdle = idle ?? o.ConnectionsMaxIdle,
         MaxConnectionsPerIp = perIp ?? o.MaxConnectionsPerIp,
+        MaxConnections = maxConnections ?? o.MaxConnections,
         ListenBacklog = backlog ?? o.ListenBacklog,
     };
 
