@@ -4,16 +4,12 @@ namespace Samsa.Cli;
 
 internal static class Program
 {
-    private static int Main(string[] args)
+    private static Task<int> Main(string[] args)
     {
         var root = new RootCommand("Samsa: a Kafka-compatible event streaming platform");
-        var server = new Command("server", "Start a broker");
-        server.SetAction(_ =>
-        {
-            Console.Error.WriteLine("samsa server: the broker is not built yet (issue 4)");
-            return 1;
-        });
-        root.Subcommands.Add(server);
-        return root.Parse(args).Invoke();
+        root.Subcommands.Add(ServerCommand.Create());
+
+        // The broker handles SIGTERM/SIGINT itself (graceful stop), so the parser must not kill the process.
+        return root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
     }
 }

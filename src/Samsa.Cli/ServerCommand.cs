@@ -1,0 +1,71 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using Samsa.Broker;
+using Samsa.Broker.Configuration;
+using Samsa.Broker.Network;
+
+namespace Samsa.Cli;
+
+/// <summary><c>samsa server [--config server.properties] [--override key=value ...]</c>: runs a broker until SIGTERM or SIGINT.</summary>
+internal static class ServerCommand
+{
+    public static Command Create()
+    {
+        var config = new Option<string?>("--config", "-c") { Description = "A server.properties file (Java properties syntax, Kafka's keys)", HelpName = "file" };
+        var overrides = new Option<string[]>("--override")
+        {
+            Description = "Set one config key, winning over the file; repeatable",
+            HelpName = "key=value",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var command = new Command("server", "Start a broker") { config, overrides };
+        command.SetAction((parse, _) => RunAsync(parse.GetValue(config), parse.GetValue(overrides) ?? []));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string? configPath, string[] overrides)
+    {
+        var warnings = new List<string>();
+        BrokerConfig config;
+        try
+        {
+            config = BrokerConfig.Load(configPath, overrides, warnings);
+        }
+        catch (ConfigException ex)
+        {
+            await Console.Error.WriteLineAsync($"samsa server: {ex.Message}");
+            return 1;
+        }
+
+        foreach (var warning in warnings)
+        {
+            await Console.Error.WriteLineAsync($"samsa server: warning: {warning}");
+        }
+
+        using var loggerFactory = LoggerFactory.Create(logging => logging
+            .SetMinimumLevel(LogLevel.Information)
+            .AddSimpleConsole(console =>
+            {
+                console.SingleLine = true;
+                console.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
+            }));
+
+        // PLACEHOLDER: closes every connection that sends a request. Replace with the request router.
+        IRequestDispatcher dispatcher = new PlaceholderDispatcher();
+        await using var host = new BrokerHost(config, dispatcher, loggerFactory);
+        try
+        {
+            host.Start();
+        }
+        catch (IOException ex)
+        {
+            await Console.Error.WriteLineAsync($"samsa server: {ex.Message}");
+            return 1;
+        }
+
+        var bound = config.Listeners.Select((l, i) => l with { Port = host.Network.BoundEndpoints[i].Port });
+        Console.WriteLine($"samsa: broker {config.NodeId} ({string.Join(',', config.ProcessRoles)}) listening on {string.Join(", ", bound)}, data in {string.Join(", ", config.LogDirs)}");
+        await host.Stopped;
+        return 0;
+    }
+}
