@@ -51,7 +51,7 @@ public readonly struct DecodedRequest
 
     public ProtocolDecodeException? Error { get; }
 
-    /// <summary>Bytes after the body. Kafka ignores them, so decoding does too; a broker may log them.</summary>
+    /// <summary>Bytes after the body: counted rather than refused, so the broker decides what to make of them.</summary>
     public int TrailingBytes { get; }
 }
 
