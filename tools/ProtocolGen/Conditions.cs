@@ -90,12 +90,37 @@ internal static class Conditions
         return $"{Group(a)} && {Group(b)}";
     }
 
-    public static string Not(string a) => a switch
+    public static string Not(string a)
     {
-        True => False,
-        False => True,
-        _ => $"!({a})",
-    };
+        switch (a)
+        {
+            case True:
+                return False;
+            case False:
+                return True;
+        }
+
+        // A single comparison flips to its opposite rather than being wrapped in !(...).
+        var parts = a.Split(' ');
+        if (parts.Length == 3 && parts[0] == "version")
+        {
+            var opposite = parts[1] switch
+            {
+                ">=" => "<",
+                "<=" => ">",
+                "==" => "!=",
+                "<" => ">=",
+                ">" => "<=",
+                _ => null,
+            };
+            if (opposite is not null)
+            {
+                return $"version {opposite} {parts[2]}";
+            }
+        }
+
+        return $"!({a})";
+    }
 
     /// <summary><c>cond ? a : b</c>, or just the branch that applies when the condition is constant.</summary>
     public static string Choose(string condition, string whenTrue, string whenFalse)

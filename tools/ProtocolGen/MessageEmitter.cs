@@ -235,8 +235,7 @@ internal sealed class MessageEmitter
         _w.Close();
         _w.Blank();
         _w.Line("#pragma warning disable CS8618 // Read assigns every property.");
-        _w.Open($"private {s.ClassName}(SkipDefaults skip)");
-        _w.Line("_ = skip;");
+        _w.Open($"private {s.ClassName}(SkipDefaults _)");
         _w.Close();
         _w.Line("#pragma warning restore CS8618");
         _w.Blank();
@@ -818,7 +817,7 @@ internal sealed class MessageEmitter
         }
 
         var tagged = s.Fields.Where(f => f.IsTagged && !f.TaggedVersions.Intersect(flexibleDomain).IsEmpty).OrderBy(f => f.Tag).ToList();
-        const string AddUnknown = "(result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));";
+        const string AddUnknown = "(result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));";
         _w.Line("var taggedCount = reader.ReadTaggedFieldCount();");
         _w.Open("for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)");
         _w.Line("var tag = reader.ReadTag();");

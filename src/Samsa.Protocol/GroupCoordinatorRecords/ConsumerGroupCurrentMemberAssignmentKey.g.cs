@@ -18,9 +18,8 @@ public sealed class ConsumerGroupCurrentMemberAssignmentKey : IProtocolMessage<C
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ConsumerGroupCurrentMemberAssignmentKey(SkipDefaults skip)
+    private ConsumerGroupCurrentMemberAssignmentKey(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 

@@ -18,9 +18,8 @@ public sealed class ConsumerGroupCurrentMemberAssignmentValue : IProtocolMessage
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ConsumerGroupCurrentMemberAssignmentValue(SkipDefaults skip)
+    private ConsumerGroupCurrentMemberAssignmentValue(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -111,7 +110,7 @@ public sealed class ConsumerGroupCurrentMemberAssignmentValue : IProtocolMessage
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;
@@ -155,9 +154,8 @@ public sealed class ConsumerGroupCurrentMemberAssignmentValue : IProtocolMessage
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private TopicPartitions(SkipDefaults skip)
+        private TopicPartitions(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -206,7 +204,7 @@ public sealed class ConsumerGroupCurrentMemberAssignmentValue : IProtocolMessage
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

@@ -18,9 +18,8 @@ public sealed class ConsumerGroupMemberMetadataKey : IProtocolMessage<ConsumerGr
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ConsumerGroupMemberMetadataKey(SkipDefaults skip)
+    private ConsumerGroupMemberMetadataKey(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 

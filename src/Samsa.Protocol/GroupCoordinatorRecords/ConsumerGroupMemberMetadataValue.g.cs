@@ -24,9 +24,8 @@ public sealed class ConsumerGroupMemberMetadataValue : IProtocolMessage<Consumer
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ConsumerGroupMemberMetadataValue(SkipDefaults skip)
+    private ConsumerGroupMemberMetadataValue(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -164,7 +163,7 @@ public sealed class ConsumerGroupMemberMetadataValue : IProtocolMessage<Consumer
                 }
                 default:
                 {
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                     break;
                 }
             }
@@ -222,9 +221,8 @@ public sealed class ConsumerGroupMemberMetadataValue : IProtocolMessage<Consumer
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private ClassicMemberMetadataData(SkipDefaults skip)
+        private ClassicMemberMetadataData(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -273,7 +271,7 @@ public sealed class ConsumerGroupMemberMetadataValue : IProtocolMessage<Consumer
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -313,9 +311,8 @@ public sealed class ConsumerGroupMemberMetadataValue : IProtocolMessage<Consumer
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private ClassicProtocol(SkipDefaults skip)
+        private ClassicProtocol(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -353,7 +350,7 @@ public sealed class ConsumerGroupMemberMetadataValue : IProtocolMessage<Consumer
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

@@ -17,9 +17,8 @@ public sealed class ConsumerGroupMetadataKey : IProtocolMessage<ConsumerGroupMet
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ConsumerGroupMetadataKey(SkipDefaults skip)
+    private ConsumerGroupMetadataKey(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 

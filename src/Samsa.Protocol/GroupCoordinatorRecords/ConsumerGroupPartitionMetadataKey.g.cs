@@ -17,9 +17,8 @@ public sealed class ConsumerGroupPartitionMetadataKey : IProtocolMessage<Consume
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ConsumerGroupPartitionMetadataKey(SkipDefaults skip)
+    private ConsumerGroupPartitionMetadataKey(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 

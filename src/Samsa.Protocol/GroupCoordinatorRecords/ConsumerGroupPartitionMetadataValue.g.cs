@@ -17,9 +17,8 @@ public sealed class ConsumerGroupPartitionMetadataValue : IProtocolMessage<Consu
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ConsumerGroupPartitionMetadataValue(SkipDefaults skip)
+    private ConsumerGroupPartitionMetadataValue(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -71,7 +70,7 @@ public sealed class ConsumerGroupPartitionMetadataValue : IProtocolMessage<Consu
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;
@@ -108,9 +107,8 @@ public sealed class ConsumerGroupPartitionMetadataValue : IProtocolMessage<Consu
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private TopicMetadata(SkipDefaults skip)
+        private TopicMetadata(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -174,7 +172,7 @@ public sealed class ConsumerGroupPartitionMetadataValue : IProtocolMessage<Consu
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -217,9 +215,8 @@ public sealed class ConsumerGroupPartitionMetadataValue : IProtocolMessage<Consu
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private PartitionMetadata(SkipDefaults skip)
+        private PartitionMetadata(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -268,7 +265,7 @@ public sealed class ConsumerGroupPartitionMetadataValue : IProtocolMessage<Consu
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

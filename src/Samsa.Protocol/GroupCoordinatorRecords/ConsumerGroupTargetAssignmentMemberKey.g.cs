@@ -18,9 +18,8 @@ public sealed class ConsumerGroupTargetAssignmentMemberKey : IProtocolMessage<Co
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ConsumerGroupTargetAssignmentMemberKey(SkipDefaults skip)
+    private ConsumerGroupTargetAssignmentMemberKey(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 

@@ -17,9 +17,8 @@ public sealed class ConsumerGroupTargetAssignmentMemberValue : IProtocolMessage<
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ConsumerGroupTargetAssignmentMemberValue(SkipDefaults skip)
+    private ConsumerGroupTargetAssignmentMemberValue(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -71,7 +70,7 @@ public sealed class ConsumerGroupTargetAssignmentMemberValue : IProtocolMessage<
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;
@@ -107,9 +106,8 @@ public sealed class ConsumerGroupTargetAssignmentMemberValue : IProtocolMessage<
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private TopicPartition(SkipDefaults skip)
+        private TopicPartition(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -156,7 +154,7 @@ public sealed class ConsumerGroupTargetAssignmentMemberValue : IProtocolMessage<
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

@@ -17,9 +17,8 @@ public sealed class ConsumerGroupTargetAssignmentMetadataKey : IProtocolMessage<
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ConsumerGroupTargetAssignmentMetadataKey(SkipDefaults skip)
+    private ConsumerGroupTargetAssignmentMetadataKey(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 

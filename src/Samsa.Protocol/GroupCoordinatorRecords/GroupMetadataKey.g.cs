@@ -17,9 +17,8 @@ public sealed class GroupMetadataKey : IProtocolMessage<GroupMetadataKey>, IEqua
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private GroupMetadataKey(SkipDefaults skip)
+    private GroupMetadataKey(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 

@@ -21,9 +21,8 @@ public sealed class GroupMetadataValue : IProtocolMessage<GroupMetadataValue>, I
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private GroupMetadataValue(SkipDefaults skip)
+    private GroupMetadataValue(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -154,7 +153,7 @@ public sealed class GroupMetadataValue : IProtocolMessage<GroupMetadataValue>, I
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -206,9 +205,8 @@ public sealed class GroupMetadataValue : IProtocolMessage<GroupMetadataValue>, I
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private MemberMetadata(SkipDefaults skip)
+        private MemberMetadata(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -358,7 +356,7 @@ public sealed class GroupMetadataValue : IProtocolMessage<GroupMetadataValue>, I
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

@@ -18,9 +18,8 @@ public sealed class OffsetCommitKey : IProtocolMessage<OffsetCommitKey>, IEquata
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private OffsetCommitKey(SkipDefaults skip)
+    private OffsetCommitKey(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 

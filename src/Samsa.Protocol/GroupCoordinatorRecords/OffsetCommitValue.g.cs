@@ -19,9 +19,8 @@ public sealed class OffsetCommitValue : IProtocolMessage<OffsetCommitValue>, IEq
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private OffsetCommitValue(SkipDefaults skip)
+    private OffsetCommitValue(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -123,7 +122,7 @@ public sealed class OffsetCommitValue : IProtocolMessage<OffsetCommitValue>, IEq
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 

@@ -18,9 +18,8 @@ public sealed class ShareGroupCurrentMemberAssignmentKey : IProtocolMessage<Shar
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ShareGroupCurrentMemberAssignmentKey(SkipDefaults skip)
+    private ShareGroupCurrentMemberAssignmentKey(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 

@@ -17,9 +17,8 @@ public sealed class ShareGroupCurrentMemberAssignmentValue : IProtocolMessage<Sh
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ShareGroupCurrentMemberAssignmentValue(SkipDefaults skip)
+    private ShareGroupCurrentMemberAssignmentValue(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -90,7 +89,7 @@ public sealed class ShareGroupCurrentMemberAssignmentValue : IProtocolMessage<Sh
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;
@@ -132,9 +131,8 @@ public sealed class ShareGroupCurrentMemberAssignmentValue : IProtocolMessage<Sh
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private TopicPartitions(SkipDefaults skip)
+        private TopicPartitions(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -183,7 +181,7 @@ public sealed class ShareGroupCurrentMemberAssignmentValue : IProtocolMessage<Sh
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

@@ -18,9 +18,8 @@ public sealed class ShareGroupMemberMetadataKey : IProtocolMessage<ShareGroupMem
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ShareGroupMemberMetadataKey(SkipDefaults skip)
+    private ShareGroupMemberMetadataKey(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 

@@ -20,9 +20,8 @@ public sealed class ShareGroupMemberMetadataValue : IProtocolMessage<ShareGroupM
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ShareGroupMemberMetadataValue(SkipDefaults skip)
+    private ShareGroupMemberMetadataValue(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -97,7 +96,7 @@ public sealed class ShareGroupMemberMetadataValue : IProtocolMessage<ShareGroupM
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;

@@ -17,9 +17,8 @@ public sealed class ShareGroupMetadataKey : IProtocolMessage<ShareGroupMetadataK
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ShareGroupMetadataKey(SkipDefaults skip)
+    private ShareGroupMetadataKey(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 

@@ -16,9 +16,8 @@ public sealed class ShareGroupMetadataValue : IProtocolMessage<ShareGroupMetadat
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ShareGroupMetadataValue(SkipDefaults skip)
+    private ShareGroupMetadataValue(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -57,7 +56,7 @@ public sealed class ShareGroupMetadataValue : IProtocolMessage<ShareGroupMetadat
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;

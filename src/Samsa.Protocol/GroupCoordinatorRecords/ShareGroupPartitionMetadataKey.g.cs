@@ -17,9 +17,8 @@ public sealed class ShareGroupPartitionMetadataKey : IProtocolMessage<ShareGroup
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ShareGroupPartitionMetadataKey(SkipDefaults skip)
+    private ShareGroupPartitionMetadataKey(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 

@@ -17,9 +17,8 @@ public sealed class ShareGroupStatePartitionMetadataKey : IProtocolMessage<Share
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ShareGroupStatePartitionMetadataKey(SkipDefaults skip)
+    private ShareGroupStatePartitionMetadataKey(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 

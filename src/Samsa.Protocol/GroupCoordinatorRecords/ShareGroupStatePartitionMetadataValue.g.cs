@@ -18,9 +18,8 @@ public sealed class ShareGroupStatePartitionMetadataValue : IProtocolMessage<Sha
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ShareGroupStatePartitionMetadataValue(SkipDefaults skip)
+    private ShareGroupStatePartitionMetadataValue(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -92,7 +91,7 @@ public sealed class ShareGroupStatePartitionMetadataValue : IProtocolMessage<Sha
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;
@@ -131,9 +130,8 @@ public sealed class ShareGroupStatePartitionMetadataValue : IProtocolMessage<Sha
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private TopicPartitionsInfo(SkipDefaults skip)
+        private TopicPartitionsInfo(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -190,7 +188,7 @@ public sealed class ShareGroupStatePartitionMetadataValue : IProtocolMessage<Sha
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -231,9 +229,8 @@ public sealed class ShareGroupStatePartitionMetadataValue : IProtocolMessage<Sha
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private TopicInfo(SkipDefaults skip)
+        private TopicInfo(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -270,7 +267,7 @@ public sealed class ShareGroupStatePartitionMetadataValue : IProtocolMessage<Sha
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

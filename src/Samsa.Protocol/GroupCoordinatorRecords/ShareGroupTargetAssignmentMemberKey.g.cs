@@ -18,9 +18,8 @@ public sealed class ShareGroupTargetAssignmentMemberKey : IProtocolMessage<Share
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ShareGroupTargetAssignmentMemberKey(SkipDefaults skip)
+    private ShareGroupTargetAssignmentMemberKey(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 

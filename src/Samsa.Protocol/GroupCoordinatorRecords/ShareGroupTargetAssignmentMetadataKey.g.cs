@@ -17,9 +17,8 @@ public sealed class ShareGroupTargetAssignmentMetadataKey : IProtocolMessage<Sha
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ShareGroupTargetAssignmentMetadataKey(SkipDefaults skip)
+    private ShareGroupTargetAssignmentMetadataKey(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 

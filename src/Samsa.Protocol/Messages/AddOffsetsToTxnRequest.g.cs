@@ -18,9 +18,8 @@ public sealed class AddOffsetsToTxnRequest : IRequestMessage, IProtocolMessage<A
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private AddOffsetsToTxnRequest(SkipDefaults skip)
+    private AddOffsetsToTxnRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -106,7 +105,7 @@ public sealed class AddOffsetsToTxnRequest : IRequestMessage, IProtocolMessage<A
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 

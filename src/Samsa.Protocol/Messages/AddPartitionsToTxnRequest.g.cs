@@ -19,9 +19,8 @@ public sealed class AddPartitionsToTxnRequest : IRequestMessage, IProtocolMessag
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private AddPartitionsToTxnRequest(SkipDefaults skip)
+    private AddPartitionsToTxnRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -214,7 +213,7 @@ public sealed class AddPartitionsToTxnRequest : IRequestMessage, IProtocolMessag
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -260,9 +259,8 @@ public sealed class AddPartitionsToTxnRequest : IRequestMessage, IProtocolMessag
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private AddPartitionsToTxnTransaction(SkipDefaults skip)
+        private AddPartitionsToTxnTransaction(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -331,7 +329,7 @@ public sealed class AddPartitionsToTxnRequest : IRequestMessage, IProtocolMessag
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -377,9 +375,8 @@ public sealed class AddPartitionsToTxnRequest : IRequestMessage, IProtocolMessag
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private AddPartitionsToTxnTopic(SkipDefaults skip)
+        private AddPartitionsToTxnTopic(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -452,7 +449,7 @@ public sealed class AddPartitionsToTxnRequest : IRequestMessage, IProtocolMessag
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

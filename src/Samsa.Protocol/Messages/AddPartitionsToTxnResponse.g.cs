@@ -18,9 +18,8 @@ public sealed class AddPartitionsToTxnResponse : IResponseMessage, IProtocolMess
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private AddPartitionsToTxnResponse(SkipDefaults skip)
+    private AddPartitionsToTxnResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -164,7 +163,7 @@ public sealed class AddPartitionsToTxnResponse : IResponseMessage, IProtocolMess
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -208,9 +207,8 @@ public sealed class AddPartitionsToTxnResponse : IResponseMessage, IProtocolMess
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private AddPartitionsToTxnResult(SkipDefaults skip)
+        private AddPartitionsToTxnResult(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -260,7 +258,7 @@ public sealed class AddPartitionsToTxnResponse : IResponseMessage, IProtocolMess
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -300,9 +298,8 @@ public sealed class AddPartitionsToTxnResponse : IResponseMessage, IProtocolMess
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private AddPartitionsToTxnTopicResult(SkipDefaults skip)
+        private AddPartitionsToTxnTopicResult(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -376,7 +373,7 @@ public sealed class AddPartitionsToTxnResponse : IResponseMessage, IProtocolMess
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -415,9 +412,8 @@ public sealed class AddPartitionsToTxnResponse : IResponseMessage, IProtocolMess
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private AddPartitionsToTxnPartitionResult(SkipDefaults skip)
+        private AddPartitionsToTxnPartitionResult(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -461,7 +457,7 @@ public sealed class AddPartitionsToTxnResponse : IResponseMessage, IProtocolMess
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

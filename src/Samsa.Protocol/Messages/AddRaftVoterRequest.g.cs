@@ -18,9 +18,8 @@ public sealed class AddRaftVoterRequest : IRequestMessage, IProtocolMessage<AddR
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private AddRaftVoterRequest(SkipDefaults skip)
+    private AddRaftVoterRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -97,7 +96,7 @@ public sealed class AddRaftVoterRequest : IRequestMessage, IProtocolMessage<AddR
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;
@@ -142,9 +141,8 @@ public sealed class AddRaftVoterRequest : IRequestMessage, IProtocolMessage<AddR
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private Listener(SkipDefaults skip)
+        private Listener(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -189,7 +187,7 @@ public sealed class AddRaftVoterRequest : IRequestMessage, IProtocolMessage<AddR
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

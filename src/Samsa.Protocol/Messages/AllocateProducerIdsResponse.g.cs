@@ -16,9 +16,8 @@ public sealed class AllocateProducerIdsResponse : IResponseMessage, IProtocolMes
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private AllocateProducerIdsResponse(SkipDefaults skip)
+    private AllocateProducerIdsResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -77,7 +76,7 @@ public sealed class AllocateProducerIdsResponse : IResponseMessage, IProtocolMes
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;

@@ -17,9 +17,8 @@ public sealed class AlterClientQuotasRequest : IRequestMessage, IProtocolMessage
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private AlterClientQuotasRequest(SkipDefaults skip)
+    private AlterClientQuotasRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -98,7 +97,7 @@ public sealed class AlterClientQuotasRequest : IRequestMessage, IProtocolMessage
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -138,9 +137,8 @@ public sealed class AlterClientQuotasRequest : IRequestMessage, IProtocolMessage
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private EntryData(SkipDefaults skip)
+        private EntryData(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -226,7 +224,7 @@ public sealed class AlterClientQuotasRequest : IRequestMessage, IProtocolMessage
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -267,9 +265,8 @@ public sealed class AlterClientQuotasRequest : IRequestMessage, IProtocolMessage
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private EntityData(SkipDefaults skip)
+        private EntityData(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -329,7 +326,7 @@ public sealed class AlterClientQuotasRequest : IRequestMessage, IProtocolMessage
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -369,9 +366,8 @@ public sealed class AlterClientQuotasRequest : IRequestMessage, IProtocolMessage
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private OpData(SkipDefaults skip)
+        private OpData(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -430,7 +426,7 @@ public sealed class AlterClientQuotasRequest : IRequestMessage, IProtocolMessage
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

@@ -17,9 +17,8 @@ public sealed class AlterClientQuotasResponse : IResponseMessage, IProtocolMessa
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private AlterClientQuotasResponse(SkipDefaults skip)
+    private AlterClientQuotasResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -97,7 +96,7 @@ public sealed class AlterClientQuotasResponse : IResponseMessage, IProtocolMessa
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -137,9 +136,8 @@ public sealed class AlterClientQuotasResponse : IResponseMessage, IProtocolMessa
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private EntryData(SkipDefaults skip)
+        private EntryData(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -219,7 +217,7 @@ public sealed class AlterClientQuotasResponse : IResponseMessage, IProtocolMessa
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -262,9 +260,8 @@ public sealed class AlterClientQuotasResponse : IResponseMessage, IProtocolMessa
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private EntityData(SkipDefaults skip)
+        private EntityData(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -324,7 +321,7 @@ public sealed class AlterClientQuotasResponse : IResponseMessage, IProtocolMessa
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

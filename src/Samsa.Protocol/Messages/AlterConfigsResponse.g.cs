@@ -17,9 +17,8 @@ public sealed class AlterConfigsResponse : IResponseMessage, IProtocolMessage<Al
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private AlterConfigsResponse(SkipDefaults skip)
+    private AlterConfigsResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -97,7 +96,7 @@ public sealed class AlterConfigsResponse : IResponseMessage, IProtocolMessage<Al
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -137,9 +136,8 @@ public sealed class AlterConfigsResponse : IResponseMessage, IProtocolMessage<Al
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private AlterConfigsResourceResponse(SkipDefaults skip)
+        private AlterConfigsResourceResponse(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -213,7 +211,7 @@ public sealed class AlterConfigsResponse : IResponseMessage, IProtocolMessage<Al
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

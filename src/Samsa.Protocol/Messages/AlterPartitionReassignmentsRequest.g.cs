@@ -18,9 +18,8 @@ public sealed class AlterPartitionReassignmentsRequest : IRequestMessage, IProto
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private AlterPartitionReassignmentsRequest(SkipDefaults skip)
+    private AlterPartitionReassignmentsRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -81,7 +80,7 @@ public sealed class AlterPartitionReassignmentsRequest : IRequestMessage, IProto
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;
@@ -120,9 +119,8 @@ public sealed class AlterPartitionReassignmentsRequest : IRequestMessage, IProto
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private ReassignableTopic(SkipDefaults skip)
+        private ReassignableTopic(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -172,7 +170,7 @@ public sealed class AlterPartitionReassignmentsRequest : IRequestMessage, IProto
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -210,9 +208,8 @@ public sealed class AlterPartitionReassignmentsRequest : IRequestMessage, IProto
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private ReassignablePartition(SkipDefaults skip)
+        private ReassignablePartition(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -273,7 +270,7 @@ public sealed class AlterPartitionReassignmentsRequest : IRequestMessage, IProto
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

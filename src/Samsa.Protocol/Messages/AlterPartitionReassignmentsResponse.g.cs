@@ -18,9 +18,8 @@ public sealed class AlterPartitionReassignmentsResponse : IResponseMessage, IPro
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private AlterPartitionReassignmentsResponse(SkipDefaults skip)
+    private AlterPartitionReassignmentsResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -93,7 +92,7 @@ public sealed class AlterPartitionReassignmentsResponse : IResponseMessage, IPro
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;
@@ -136,9 +135,8 @@ public sealed class AlterPartitionReassignmentsResponse : IResponseMessage, IPro
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private ReassignableTopicResponse(SkipDefaults skip)
+        private ReassignableTopicResponse(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -188,7 +186,7 @@ public sealed class AlterPartitionReassignmentsResponse : IResponseMessage, IPro
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -227,9 +225,8 @@ public sealed class AlterPartitionReassignmentsResponse : IResponseMessage, IPro
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private ReassignablePartitionResponse(SkipDefaults skip)
+        private ReassignablePartitionResponse(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -270,7 +267,7 @@ public sealed class AlterPartitionReassignmentsResponse : IResponseMessage, IPro
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

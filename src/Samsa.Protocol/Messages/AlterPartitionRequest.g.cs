@@ -18,9 +18,8 @@ public sealed class AlterPartitionRequest : IRequestMessage, IProtocolMessage<Al
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private AlterPartitionRequest(SkipDefaults skip)
+    private AlterPartitionRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -86,7 +85,7 @@ public sealed class AlterPartitionRequest : IRequestMessage, IProtocolMessage<Al
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;
@@ -127,9 +126,8 @@ public sealed class AlterPartitionRequest : IRequestMessage, IProtocolMessage<Al
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private TopicData(SkipDefaults skip)
+        private TopicData(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -207,7 +205,7 @@ public sealed class AlterPartitionRequest : IRequestMessage, IProtocolMessage<Al
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -249,9 +247,8 @@ public sealed class AlterPartitionRequest : IRequestMessage, IProtocolMessage<Al
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private PartitionData(SkipDefaults skip)
+        private PartitionData(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -383,7 +380,7 @@ public sealed class AlterPartitionRequest : IRequestMessage, IProtocolMessage<Al
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -430,9 +427,8 @@ public sealed class AlterPartitionRequest : IRequestMessage, IProtocolMessage<Al
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private BrokerState(SkipDefaults skip)
+        private BrokerState(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -467,7 +463,7 @@ public sealed class AlterPartitionRequest : IRequestMessage, IProtocolMessage<Al
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

@@ -17,9 +17,8 @@ public sealed class AlterReplicaLogDirsRequest : IRequestMessage, IProtocolMessa
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private AlterReplicaLogDirsRequest(SkipDefaults skip)
+    private AlterReplicaLogDirsRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -90,7 +89,7 @@ public sealed class AlterReplicaLogDirsRequest : IRequestMessage, IProtocolMessa
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -128,9 +127,8 @@ public sealed class AlterReplicaLogDirsRequest : IRequestMessage, IProtocolMessa
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private AlterReplicaLogDir(SkipDefaults skip)
+        private AlterReplicaLogDir(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -204,7 +202,7 @@ public sealed class AlterReplicaLogDirsRequest : IRequestMessage, IProtocolMessa
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -245,9 +243,8 @@ public sealed class AlterReplicaLogDirsRequest : IRequestMessage, IProtocolMessa
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private AlterReplicaLogDirTopic(SkipDefaults skip)
+        private AlterReplicaLogDirTopic(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -320,7 +317,7 @@ public sealed class AlterReplicaLogDirsRequest : IRequestMessage, IProtocolMessa
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

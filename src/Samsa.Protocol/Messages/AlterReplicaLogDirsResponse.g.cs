@@ -17,9 +17,8 @@ public sealed class AlterReplicaLogDirsResponse : IResponseMessage, IProtocolMes
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private AlterReplicaLogDirsResponse(SkipDefaults skip)
+    private AlterReplicaLogDirsResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -97,7 +96,7 @@ public sealed class AlterReplicaLogDirsResponse : IResponseMessage, IProtocolMes
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -137,9 +136,8 @@ public sealed class AlterReplicaLogDirsResponse : IResponseMessage, IProtocolMes
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private AlterReplicaLogDirTopicResult(SkipDefaults skip)
+        private AlterReplicaLogDirTopicResult(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -213,7 +211,7 @@ public sealed class AlterReplicaLogDirsResponse : IResponseMessage, IProtocolMes
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -252,9 +250,8 @@ public sealed class AlterReplicaLogDirsResponse : IResponseMessage, IProtocolMes
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private AlterReplicaLogDirPartitionResult(SkipDefaults skip)
+        private AlterReplicaLogDirPartitionResult(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -298,7 +295,7 @@ public sealed class AlterReplicaLogDirsResponse : IResponseMessage, IProtocolMes
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

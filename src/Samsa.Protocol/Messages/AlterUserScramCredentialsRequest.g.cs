@@ -18,9 +18,8 @@ public sealed class AlterUserScramCredentialsRequest : IRequestMessage, IProtoco
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private AlterUserScramCredentialsRequest(SkipDefaults skip)
+    private AlterUserScramCredentialsRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -94,7 +93,7 @@ public sealed class AlterUserScramCredentialsRequest : IRequestMessage, IProtoco
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;
@@ -132,9 +131,8 @@ public sealed class AlterUserScramCredentialsRequest : IRequestMessage, IProtoco
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private ScramCredentialDeletion(SkipDefaults skip)
+        private ScramCredentialDeletion(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -171,7 +169,7 @@ public sealed class AlterUserScramCredentialsRequest : IRequestMessage, IProtoco
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -212,9 +210,8 @@ public sealed class AlterUserScramCredentialsRequest : IRequestMessage, IProtoco
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private ScramCredentialUpsertion(SkipDefaults skip)
+        private ScramCredentialUpsertion(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -273,7 +270,7 @@ public sealed class AlterUserScramCredentialsRequest : IRequestMessage, IProtoco
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

@@ -17,9 +17,8 @@ public sealed class AlterUserScramCredentialsResponse : IResponseMessage, IProto
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private AlterUserScramCredentialsResponse(SkipDefaults skip)
+    private AlterUserScramCredentialsResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -80,7 +79,7 @@ public sealed class AlterUserScramCredentialsResponse : IResponseMessage, IProto
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;
@@ -119,9 +118,8 @@ public sealed class AlterUserScramCredentialsResponse : IResponseMessage, IProto
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private AlterUserScramCredentialsResult(SkipDefaults skip)
+        private AlterUserScramCredentialsResult(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -164,7 +162,7 @@ public sealed class AlterUserScramCredentialsResponse : IResponseMessage, IProto
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

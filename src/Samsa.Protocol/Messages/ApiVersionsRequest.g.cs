@@ -18,9 +18,8 @@ public sealed class ApiVersionsRequest : IRequestMessage, IProtocolMessage<ApiVe
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ApiVersionsRequest(SkipDefaults skip)
+    private ApiVersionsRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -101,7 +100,7 @@ public sealed class ApiVersionsRequest : IRequestMessage, IProtocolMessage<ApiVe
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 

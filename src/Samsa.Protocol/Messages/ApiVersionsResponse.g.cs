@@ -20,9 +20,8 @@ public sealed class ApiVersionsResponse : IResponseMessage, IProtocolMessage<Api
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ApiVersionsResponse(SkipDefaults skip)
+    private ApiVersionsResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -232,7 +231,7 @@ public sealed class ApiVersionsResponse : IResponseMessage, IProtocolMessage<Api
                     }
                     default:
                     {
-                        (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                        (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                         break;
                     }
                 }
@@ -283,9 +282,8 @@ public sealed class ApiVersionsResponse : IResponseMessage, IProtocolMessage<Api
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private ApiVersion(SkipDefaults skip)
+        private ApiVersion(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -335,7 +333,7 @@ public sealed class ApiVersionsResponse : IResponseMessage, IProtocolMessage<Api
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -377,9 +375,8 @@ public sealed class ApiVersionsResponse : IResponseMessage, IProtocolMessage<Api
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private SupportedFeatureKey(SkipDefaults skip)
+        private SupportedFeatureKey(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -422,7 +419,7 @@ public sealed class ApiVersionsResponse : IResponseMessage, IProtocolMessage<Api
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -463,9 +460,8 @@ public sealed class ApiVersionsResponse : IResponseMessage, IProtocolMessage<Api
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private FinalizedFeatureKey(SkipDefaults skip)
+        private FinalizedFeatureKey(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -508,7 +504,7 @@ public sealed class ApiVersionsResponse : IResponseMessage, IProtocolMessage<Api
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

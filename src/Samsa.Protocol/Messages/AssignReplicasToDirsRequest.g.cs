@@ -18,9 +18,8 @@ public sealed class AssignReplicasToDirsRequest : IRequestMessage, IProtocolMess
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private AssignReplicasToDirsRequest(SkipDefaults skip)
+    private AssignReplicasToDirsRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -86,7 +85,7 @@ public sealed class AssignReplicasToDirsRequest : IRequestMessage, IProtocolMess
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;
@@ -126,9 +125,8 @@ public sealed class AssignReplicasToDirsRequest : IRequestMessage, IProtocolMess
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private DirectoryData(SkipDefaults skip)
+        private DirectoryData(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -176,7 +174,7 @@ public sealed class AssignReplicasToDirsRequest : IRequestMessage, IProtocolMess
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -215,9 +213,8 @@ public sealed class AssignReplicasToDirsRequest : IRequestMessage, IProtocolMess
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private TopicData(SkipDefaults skip)
+        private TopicData(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -265,7 +262,7 @@ public sealed class AssignReplicasToDirsRequest : IRequestMessage, IProtocolMess
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -303,9 +300,8 @@ public sealed class AssignReplicasToDirsRequest : IRequestMessage, IProtocolMess
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private PartitionData(SkipDefaults skip)
+        private PartitionData(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -334,7 +330,7 @@ public sealed class AssignReplicasToDirsRequest : IRequestMessage, IProtocolMess
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

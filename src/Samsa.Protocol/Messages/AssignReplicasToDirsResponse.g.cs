@@ -17,9 +17,8 @@ public sealed class AssignReplicasToDirsResponse : IResponseMessage, IProtocolMe
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private AssignReplicasToDirsResponse(SkipDefaults skip)
+    private AssignReplicasToDirsResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -85,7 +84,7 @@ public sealed class AssignReplicasToDirsResponse : IResponseMessage, IProtocolMe
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;
@@ -125,9 +124,8 @@ public sealed class AssignReplicasToDirsResponse : IResponseMessage, IProtocolMe
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private DirectoryData(SkipDefaults skip)
+        private DirectoryData(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -175,7 +173,7 @@ public sealed class AssignReplicasToDirsResponse : IResponseMessage, IProtocolMe
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -214,9 +212,8 @@ public sealed class AssignReplicasToDirsResponse : IResponseMessage, IProtocolMe
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private TopicData(SkipDefaults skip)
+        private TopicData(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -264,7 +261,7 @@ public sealed class AssignReplicasToDirsResponse : IResponseMessage, IProtocolMe
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -302,9 +299,8 @@ public sealed class AssignReplicasToDirsResponse : IResponseMessage, IProtocolMe
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private PartitionData(SkipDefaults skip)
+        private PartitionData(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -339,7 +335,7 @@ public sealed class AssignReplicasToDirsResponse : IResponseMessage, IProtocolMe
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

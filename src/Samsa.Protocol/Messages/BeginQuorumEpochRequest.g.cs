@@ -19,9 +19,8 @@ public sealed class BeginQuorumEpochRequest : IRequestMessage, IProtocolMessage<
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private BeginQuorumEpochRequest(SkipDefaults skip)
+    private BeginQuorumEpochRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -152,7 +151,7 @@ public sealed class BeginQuorumEpochRequest : IRequestMessage, IProtocolMessage<
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -196,9 +195,8 @@ public sealed class BeginQuorumEpochRequest : IRequestMessage, IProtocolMessage<
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private TopicData(SkipDefaults skip)
+        private TopicData(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -271,7 +269,7 @@ public sealed class BeginQuorumEpochRequest : IRequestMessage, IProtocolMessage<
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -310,9 +308,8 @@ public sealed class BeginQuorumEpochRequest : IRequestMessage, IProtocolMessage<
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private PartitionData(SkipDefaults skip)
+        private PartitionData(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -382,7 +379,7 @@ public sealed class BeginQuorumEpochRequest : IRequestMessage, IProtocolMessage<
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -427,9 +424,8 @@ public sealed class BeginQuorumEpochRequest : IRequestMessage, IProtocolMessage<
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private LeaderEndpoint(SkipDefaults skip)
+        private LeaderEndpoint(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -474,7 +470,7 @@ public sealed class BeginQuorumEpochRequest : IRequestMessage, IProtocolMessage<
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

@@ -18,9 +18,8 @@ public sealed class BrokerHeartbeatRequest : IRequestMessage, IProtocolMessage<B
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private BrokerHeartbeatRequest(SkipDefaults skip)
+    private BrokerHeartbeatRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -116,7 +115,7 @@ public sealed class BrokerHeartbeatRequest : IRequestMessage, IProtocolMessage<B
             {
                 case 0:
                 {
-                    if (!(version == 1)) throw GeneratedCodeSupport.TagNotInVersion("BrokerHeartbeatRequest", tag, version);
+                    if (version != 1) throw GeneratedCodeSupport.TagNotInVersion("BrokerHeartbeatRequest", tag, version);
                     var taggedValue = reader.ReadTaggedValue();
                     var taggedOfflineLogDirsCount = taggedValue.ReadCompactArrayLength(16);
                     if (taggedOfflineLogDirsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("BrokerHeartbeatRequest", "OfflineLogDirs");
@@ -131,7 +130,7 @@ public sealed class BrokerHeartbeatRequest : IRequestMessage, IProtocolMessage<B
                 }
                 default:
                 {
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                     break;
                 }
             }

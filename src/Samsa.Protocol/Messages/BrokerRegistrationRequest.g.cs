@@ -22,9 +22,8 @@ public sealed class BrokerRegistrationRequest : IRequestMessage, IProtocolMessag
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private BrokerRegistrationRequest(SkipDefaults skip)
+    private BrokerRegistrationRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -198,7 +197,7 @@ public sealed class BrokerRegistrationRequest : IRequestMessage, IProtocolMessag
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;
@@ -251,9 +250,8 @@ public sealed class BrokerRegistrationRequest : IRequestMessage, IProtocolMessag
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private Listener(SkipDefaults skip)
+        private Listener(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -304,7 +302,7 @@ public sealed class BrokerRegistrationRequest : IRequestMessage, IProtocolMessag
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -347,9 +345,8 @@ public sealed class BrokerRegistrationRequest : IRequestMessage, IProtocolMessag
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private Feature(SkipDefaults skip)
+        private Feature(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -392,7 +389,7 @@ public sealed class BrokerRegistrationRequest : IRequestMessage, IProtocolMessag
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

@@ -17,9 +17,8 @@ public sealed class BrokerRegistrationResponse : IResponseMessage, IProtocolMess
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private BrokerRegistrationResponse(SkipDefaults skip)
+    private BrokerRegistrationResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -72,7 +71,7 @@ public sealed class BrokerRegistrationResponse : IResponseMessage, IProtocolMess
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;

@@ -17,9 +17,8 @@ public sealed class ConsumerGroupDescribeRequest : IRequestMessage, IProtocolMes
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ConsumerGroupDescribeRequest(SkipDefaults skip)
+    private ConsumerGroupDescribeRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -81,7 +80,7 @@ public sealed class ConsumerGroupDescribeRequest : IRequestMessage, IProtocolMes
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;

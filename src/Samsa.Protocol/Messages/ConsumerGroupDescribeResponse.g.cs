@@ -17,9 +17,8 @@ public sealed class ConsumerGroupDescribeResponse : IResponseMessage, IProtocolM
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ConsumerGroupDescribeResponse(SkipDefaults skip)
+    private ConsumerGroupDescribeResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -80,7 +79,7 @@ public sealed class ConsumerGroupDescribeResponse : IResponseMessage, IProtocolM
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;
@@ -122,9 +121,8 @@ public sealed class ConsumerGroupDescribeResponse : IResponseMessage, IProtocolM
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private DescribedGroup(SkipDefaults skip)
+        private DescribedGroup(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -224,7 +222,7 @@ public sealed class ConsumerGroupDescribeResponse : IResponseMessage, IProtocolM
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -282,9 +280,8 @@ public sealed class ConsumerGroupDescribeResponse : IResponseMessage, IProtocolM
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private Member(SkipDefaults skip)
+        private Member(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -393,7 +390,7 @@ public sealed class ConsumerGroupDescribeResponse : IResponseMessage, IProtocolM
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -449,9 +446,8 @@ public sealed class ConsumerGroupDescribeResponse : IResponseMessage, IProtocolM
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private TopicPartitions(SkipDefaults skip)
+        private TopicPartitions(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -508,7 +504,7 @@ public sealed class ConsumerGroupDescribeResponse : IResponseMessage, IProtocolM
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -552,9 +548,8 @@ public sealed class ConsumerGroupDescribeResponse : IResponseMessage, IProtocolM
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private Assignment(SkipDefaults skip)
+        private Assignment(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -596,7 +591,7 @@ public sealed class ConsumerGroupDescribeResponse : IResponseMessage, IProtocolM
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

@@ -19,9 +19,8 @@ public sealed class ConsumerGroupHeartbeatRequest : IRequestMessage, IProtocolMe
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ConsumerGroupHeartbeatRequest(SkipDefaults skip)
+    private ConsumerGroupHeartbeatRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -190,7 +189,7 @@ public sealed class ConsumerGroupHeartbeatRequest : IRequestMessage, IProtocolMe
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;
@@ -244,9 +243,8 @@ public sealed class ConsumerGroupHeartbeatRequest : IRequestMessage, IProtocolMe
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private TopicPartitionsData(SkipDefaults skip)
+        private TopicPartitionsData(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -295,7 +293,7 @@ public sealed class ConsumerGroupHeartbeatRequest : IRequestMessage, IProtocolMe
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

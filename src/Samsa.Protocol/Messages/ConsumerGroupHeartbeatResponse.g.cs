@@ -16,9 +16,8 @@ public sealed class ConsumerGroupHeartbeatResponse : IResponseMessage, IProtocol
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ConsumerGroupHeartbeatResponse(SkipDefaults skip)
+    private ConsumerGroupHeartbeatResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -104,7 +103,7 @@ public sealed class ConsumerGroupHeartbeatResponse : IResponseMessage, IProtocol
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;
@@ -155,9 +154,8 @@ public sealed class ConsumerGroupHeartbeatResponse : IResponseMessage, IProtocol
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private AssignmentData(SkipDefaults skip)
+        private AssignmentData(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -199,7 +197,7 @@ public sealed class ConsumerGroupHeartbeatResponse : IResponseMessage, IProtocol
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -236,9 +234,8 @@ public sealed class ConsumerGroupHeartbeatResponse : IResponseMessage, IProtocol
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private TopicPartitions(SkipDefaults skip)
+        private TopicPartitions(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -287,7 +284,7 @@ public sealed class ConsumerGroupHeartbeatResponse : IResponseMessage, IProtocol
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

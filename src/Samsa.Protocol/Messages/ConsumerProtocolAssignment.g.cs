@@ -17,9 +17,8 @@ public sealed class ConsumerProtocolAssignment : IProtocolMessage<ConsumerProtoc
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ConsumerProtocolAssignment(SkipDefaults skip)
+    private ConsumerProtocolAssignment(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -108,9 +107,8 @@ public sealed class ConsumerProtocolAssignment : IProtocolMessage<ConsumerProtoc
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private TopicPartition(SkipDefaults skip)
+        private TopicPartition(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 

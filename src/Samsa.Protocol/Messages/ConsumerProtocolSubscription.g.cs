@@ -19,9 +19,8 @@ public sealed class ConsumerProtocolSubscription : IProtocolMessage<ConsumerProt
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ConsumerProtocolSubscription(SkipDefaults skip)
+    private ConsumerProtocolSubscription(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -180,9 +179,8 @@ public sealed class ConsumerProtocolSubscription : IProtocolMessage<ConsumerProt
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private TopicPartition(SkipDefaults skip)
+        private TopicPartition(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 

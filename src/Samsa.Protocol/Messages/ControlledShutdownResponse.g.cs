@@ -17,9 +17,8 @@ public sealed class ControlledShutdownResponse : IResponseMessage, IProtocolMess
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ControlledShutdownResponse(SkipDefaults skip)
+    private ControlledShutdownResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -96,7 +95,7 @@ public sealed class ControlledShutdownResponse : IResponseMessage, IProtocolMess
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -135,9 +134,8 @@ public sealed class ControlledShutdownResponse : IResponseMessage, IProtocolMess
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private RemainingPartition(SkipDefaults skip)
+        private RemainingPartition(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -190,7 +188,7 @@ public sealed class ControlledShutdownResponse : IResponseMessage, IProtocolMess
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

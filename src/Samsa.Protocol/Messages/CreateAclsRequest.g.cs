@@ -17,9 +17,8 @@ public sealed class CreateAclsRequest : IRequestMessage, IProtocolMessage<Create
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private CreateAclsRequest(SkipDefaults skip)
+    private CreateAclsRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -90,7 +89,7 @@ public sealed class CreateAclsRequest : IRequestMessage, IProtocolMessage<Create
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -130,9 +129,8 @@ public sealed class CreateAclsRequest : IRequestMessage, IProtocolMessage<Create
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private AclCreation(SkipDefaults skip)
+        private AclCreation(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -251,7 +249,7 @@ public sealed class CreateAclsRequest : IRequestMessage, IProtocolMessage<Create
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

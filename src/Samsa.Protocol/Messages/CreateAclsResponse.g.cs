@@ -17,9 +17,8 @@ public sealed class CreateAclsResponse : IResponseMessage, IProtocolMessage<Crea
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private CreateAclsResponse(SkipDefaults skip)
+    private CreateAclsResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -96,7 +95,7 @@ public sealed class CreateAclsResponse : IResponseMessage, IProtocolMessage<Crea
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -135,9 +134,8 @@ public sealed class CreateAclsResponse : IResponseMessage, IProtocolMessage<Crea
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private AclCreationResult(SkipDefaults skip)
+        private AclCreationResult(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -189,7 +187,7 @@ public sealed class CreateAclsResponse : IResponseMessage, IProtocolMessage<Crea
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

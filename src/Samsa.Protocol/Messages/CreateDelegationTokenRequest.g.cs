@@ -19,9 +19,8 @@ public sealed class CreateDelegationTokenRequest : IRequestMessage, IProtocolMes
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private CreateDelegationTokenRequest(SkipDefaults skip)
+    private CreateDelegationTokenRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -144,7 +143,7 @@ public sealed class CreateDelegationTokenRequest : IRequestMessage, IProtocolMes
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -188,9 +187,8 @@ public sealed class CreateDelegationTokenRequest : IRequestMessage, IProtocolMes
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private CreatableRenewers(SkipDefaults skip)
+        private CreatableRenewers(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -251,7 +249,7 @@ public sealed class CreateDelegationTokenRequest : IRequestMessage, IProtocolMes
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

@@ -22,9 +22,8 @@ public sealed class CreateDelegationTokenResponse : IResponseMessage, IProtocolM
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private CreateDelegationTokenResponse(SkipDefaults skip)
+    private CreateDelegationTokenResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -207,7 +206,7 @@ public sealed class CreateDelegationTokenResponse : IResponseMessage, IProtocolM
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 

@@ -17,9 +17,8 @@ public sealed class CreatePartitionsResponse : IResponseMessage, IProtocolMessag
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private CreatePartitionsResponse(SkipDefaults skip)
+    private CreatePartitionsResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -97,7 +96,7 @@ public sealed class CreatePartitionsResponse : IResponseMessage, IProtocolMessag
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -136,9 +135,8 @@ public sealed class CreatePartitionsResponse : IResponseMessage, IProtocolMessag
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private CreatePartitionsTopicResult(SkipDefaults skip)
+        private CreatePartitionsTopicResult(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -205,7 +203,7 @@ public sealed class CreatePartitionsResponse : IResponseMessage, IProtocolMessag
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

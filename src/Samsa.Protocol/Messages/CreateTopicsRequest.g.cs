@@ -18,9 +18,8 @@ public sealed class CreateTopicsRequest : IRequestMessage, IProtocolMessage<Crea
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private CreateTopicsRequest(SkipDefaults skip)
+    private CreateTopicsRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -121,7 +120,7 @@ public sealed class CreateTopicsRequest : IRequestMessage, IProtocolMessage<Crea
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -164,9 +163,8 @@ public sealed class CreateTopicsRequest : IRequestMessage, IProtocolMessage<Crea
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private CreatableTopic(SkipDefaults skip)
+        private CreatableTopic(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -281,7 +279,7 @@ public sealed class CreateTopicsRequest : IRequestMessage, IProtocolMessage<Crea
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -327,9 +325,8 @@ public sealed class CreateTopicsRequest : IRequestMessage, IProtocolMessage<Crea
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private CreatableReplicaAssignment(SkipDefaults skip)
+        private CreatableReplicaAssignment(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -394,7 +391,7 @@ public sealed class CreateTopicsRequest : IRequestMessage, IProtocolMessage<Crea
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -435,9 +432,8 @@ public sealed class CreateTopicsRequest : IRequestMessage, IProtocolMessage<Crea
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private CreatableTopicConfig(SkipDefaults skip)
+        private CreatableTopicConfig(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -497,7 +493,7 @@ public sealed class CreateTopicsRequest : IRequestMessage, IProtocolMessage<Crea
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

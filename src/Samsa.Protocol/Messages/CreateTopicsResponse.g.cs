@@ -17,9 +17,8 @@ public sealed class CreateTopicsResponse : IResponseMessage, IProtocolMessage<Cr
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private CreateTopicsResponse(SkipDefaults skip)
+    private CreateTopicsResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -108,7 +107,7 @@ public sealed class CreateTopicsResponse : IResponseMessage, IProtocolMessage<Cr
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -151,9 +150,8 @@ public sealed class CreateTopicsResponse : IResponseMessage, IProtocolMessage<Cr
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private CreatableTopicResult(SkipDefaults skip)
+        private CreatableTopicResult(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -356,7 +354,7 @@ public sealed class CreateTopicsResponse : IResponseMessage, IProtocolMessage<Cr
                         }
                         default:
                         {
-                            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                             break;
                         }
                     }
@@ -413,9 +411,8 @@ public sealed class CreateTopicsResponse : IResponseMessage, IProtocolMessage<Cr
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private CreatableTopicConfigs(SkipDefaults skip)
+        private CreatableTopicConfigs(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -470,7 +467,7 @@ public sealed class CreateTopicsResponse : IResponseMessage, IProtocolMessage<Cr
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

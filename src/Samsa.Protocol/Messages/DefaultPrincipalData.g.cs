@@ -18,9 +18,8 @@ public sealed class DefaultPrincipalData : IProtocolMessage<DefaultPrincipalData
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private DefaultPrincipalData(SkipDefaults skip)
+    private DefaultPrincipalData(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -75,7 +74,7 @@ public sealed class DefaultPrincipalData : IProtocolMessage<DefaultPrincipalData
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;

@@ -17,9 +17,8 @@ public sealed class DeleteAclsRequest : IRequestMessage, IProtocolMessage<Delete
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private DeleteAclsRequest(SkipDefaults skip)
+    private DeleteAclsRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -90,7 +89,7 @@ public sealed class DeleteAclsRequest : IRequestMessage, IProtocolMessage<Delete
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -130,9 +129,8 @@ public sealed class DeleteAclsRequest : IRequestMessage, IProtocolMessage<Delete
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private DeleteAclsFilter(SkipDefaults skip)
+        private DeleteAclsFilter(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -248,7 +246,7 @@ public sealed class DeleteAclsRequest : IRequestMessage, IProtocolMessage<Delete
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

@@ -17,9 +17,8 @@ public sealed class DeleteAclsResponse : IResponseMessage, IProtocolMessage<Dele
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private DeleteAclsResponse(SkipDefaults skip)
+    private DeleteAclsResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -97,7 +96,7 @@ public sealed class DeleteAclsResponse : IResponseMessage, IProtocolMessage<Dele
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -137,9 +136,8 @@ public sealed class DeleteAclsResponse : IResponseMessage, IProtocolMessage<Dele
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private DeleteAclsFilterResult(SkipDefaults skip)
+        private DeleteAclsFilterResult(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -219,7 +217,7 @@ public sealed class DeleteAclsResponse : IResponseMessage, IProtocolMessage<Dele
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -265,9 +263,8 @@ public sealed class DeleteAclsResponse : IResponseMessage, IProtocolMessage<Dele
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private DeleteAclsMatchingAcl(SkipDefaults skip)
+        private DeleteAclsMatchingAcl(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -407,7 +404,7 @@ public sealed class DeleteAclsResponse : IResponseMessage, IProtocolMessage<Dele
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

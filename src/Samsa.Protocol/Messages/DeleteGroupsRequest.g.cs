@@ -17,9 +17,8 @@ public sealed class DeleteGroupsRequest : IRequestMessage, IProtocolMessage<Dele
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private DeleteGroupsRequest(SkipDefaults skip)
+    private DeleteGroupsRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -97,7 +96,7 @@ public sealed class DeleteGroupsRequest : IRequestMessage, IProtocolMessage<Dele
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 

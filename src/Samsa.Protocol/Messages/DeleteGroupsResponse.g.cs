@@ -17,9 +17,8 @@ public sealed class DeleteGroupsResponse : IResponseMessage, IProtocolMessage<De
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private DeleteGroupsResponse(SkipDefaults skip)
+    private DeleteGroupsResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -96,7 +95,7 @@ public sealed class DeleteGroupsResponse : IResponseMessage, IProtocolMessage<De
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -135,9 +134,8 @@ public sealed class DeleteGroupsResponse : IResponseMessage, IProtocolMessage<De
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private DeletableGroupResult(SkipDefaults skip)
+        private DeletableGroupResult(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -190,7 +188,7 @@ public sealed class DeleteGroupsResponse : IResponseMessage, IProtocolMessage<De
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

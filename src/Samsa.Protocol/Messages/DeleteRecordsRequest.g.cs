@@ -17,9 +17,8 @@ public sealed class DeleteRecordsRequest : IRequestMessage, IProtocolMessage<Del
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private DeleteRecordsRequest(SkipDefaults skip)
+    private DeleteRecordsRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -98,7 +97,7 @@ public sealed class DeleteRecordsRequest : IRequestMessage, IProtocolMessage<Del
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -138,9 +137,8 @@ public sealed class DeleteRecordsRequest : IRequestMessage, IProtocolMessage<Del
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private DeleteRecordsTopic(SkipDefaults skip)
+        private DeleteRecordsTopic(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -214,7 +212,7 @@ public sealed class DeleteRecordsRequest : IRequestMessage, IProtocolMessage<Del
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -253,9 +251,8 @@ public sealed class DeleteRecordsRequest : IRequestMessage, IProtocolMessage<Del
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private DeleteRecordsPartition(SkipDefaults skip)
+        private DeleteRecordsPartition(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -299,7 +296,7 @@ public sealed class DeleteRecordsRequest : IRequestMessage, IProtocolMessage<Del
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

@@ -17,9 +17,8 @@ public sealed class DeleteRecordsResponse : IResponseMessage, IProtocolMessage<D
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private DeleteRecordsResponse(SkipDefaults skip)
+    private DeleteRecordsResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -97,7 +96,7 @@ public sealed class DeleteRecordsResponse : IResponseMessage, IProtocolMessage<D
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -137,9 +136,8 @@ public sealed class DeleteRecordsResponse : IResponseMessage, IProtocolMessage<D
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private DeleteRecordsTopicResult(SkipDefaults skip)
+        private DeleteRecordsTopicResult(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -213,7 +211,7 @@ public sealed class DeleteRecordsResponse : IResponseMessage, IProtocolMessage<D
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -252,9 +250,8 @@ public sealed class DeleteRecordsResponse : IResponseMessage, IProtocolMessage<D
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private DeleteRecordsPartitionResult(SkipDefaults skip)
+        private DeleteRecordsPartitionResult(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -304,7 +301,7 @@ public sealed class DeleteRecordsResponse : IResponseMessage, IProtocolMessage<D
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

@@ -17,9 +17,8 @@ public sealed class DeleteShareGroupStateResponse : IResponseMessage, IProtocolM
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private DeleteShareGroupStateResponse(SkipDefaults skip)
+    private DeleteShareGroupStateResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -73,7 +72,7 @@ public sealed class DeleteShareGroupStateResponse : IResponseMessage, IProtocolM
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;
@@ -109,9 +108,8 @@ public sealed class DeleteShareGroupStateResponse : IResponseMessage, IProtocolM
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private DeleteStateResult(SkipDefaults skip)
+        private DeleteStateResult(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -160,7 +158,7 @@ public sealed class DeleteShareGroupStateResponse : IResponseMessage, IProtocolM
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -198,9 +196,8 @@ public sealed class DeleteShareGroupStateResponse : IResponseMessage, IProtocolM
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private PartitionResult(SkipDefaults skip)
+        private PartitionResult(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -241,7 +238,7 @@ public sealed class DeleteShareGroupStateResponse : IResponseMessage, IProtocolM
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

@@ -18,9 +18,8 @@ public sealed class DeleteTopicsRequest : IRequestMessage, IProtocolMessage<Dele
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private DeleteTopicsRequest(SkipDefaults skip)
+    private DeleteTopicsRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -150,7 +149,7 @@ public sealed class DeleteTopicsRequest : IRequestMessage, IProtocolMessage<Dele
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -190,9 +189,8 @@ public sealed class DeleteTopicsRequest : IRequestMessage, IProtocolMessage<Dele
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private DeleteTopicState(SkipDefaults skip)
+        private DeleteTopicState(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -227,7 +225,7 @@ public sealed class DeleteTopicsRequest : IRequestMessage, IProtocolMessage<Dele
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

@@ -17,9 +17,8 @@ public sealed class DeleteTopicsResponse : IResponseMessage, IProtocolMessage<De
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private DeleteTopicsResponse(SkipDefaults skip)
+    private DeleteTopicsResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -108,7 +107,7 @@ public sealed class DeleteTopicsResponse : IResponseMessage, IProtocolMessage<De
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -147,9 +146,8 @@ public sealed class DeleteTopicsResponse : IResponseMessage, IProtocolMessage<De
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private DeletableTopicResult(SkipDefaults skip)
+        private DeletableTopicResult(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -175,7 +173,7 @@ public sealed class DeleteTopicsResponse : IResponseMessage, IProtocolMessage<De
         /// <summary>Encodes this value at <paramref name="version"/> of the schema.</summary>
         public void Write(ProtocolWriter writer, short version)
         {
-            if (Name is null && !(version == 6)) throw GeneratedCodeSupport.NullField("DeleteTopicsResponse.DeletableTopicResult", "Name", version);
+            if (Name is null && version != 6) throw GeneratedCodeSupport.NullField("DeleteTopicsResponse.DeletableTopicResult", "Name", version);
             if (version >= 4)
             {
                 writer.WriteCompactNullableString(Name);
@@ -239,7 +237,7 @@ public sealed class DeleteTopicsResponse : IResponseMessage, IProtocolMessage<De
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

@@ -20,9 +20,8 @@ public sealed class DescribeAclsRequest : IRequestMessage, IProtocolMessage<Desc
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private DescribeAclsRequest(SkipDefaults skip)
+    private DescribeAclsRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -150,7 +149,7 @@ public sealed class DescribeAclsRequest : IRequestMessage, IProtocolMessage<Desc
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 

@@ -18,9 +18,8 @@ public sealed class DescribeAclsResponse : IResponseMessage, IProtocolMessage<De
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private DescribeAclsResponse(SkipDefaults skip)
+    private DescribeAclsResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -118,7 +117,7 @@ public sealed class DescribeAclsResponse : IResponseMessage, IProtocolMessage<De
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -163,9 +162,8 @@ public sealed class DescribeAclsResponse : IResponseMessage, IProtocolMessage<De
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private DescribeAclsResource(SkipDefaults skip)
+        private DescribeAclsResource(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -268,7 +266,7 @@ public sealed class DescribeAclsResponse : IResponseMessage, IProtocolMessage<De
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -313,9 +311,8 @@ public sealed class DescribeAclsResponse : IResponseMessage, IProtocolMessage<De
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private AclDescription(SkipDefaults skip)
+        private AclDescription(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -389,7 +386,7 @@ public sealed class DescribeAclsResponse : IResponseMessage, IProtocolMessage<De
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

@@ -17,9 +17,8 @@ public sealed class DescribeClientQuotasRequest : IRequestMessage, IProtocolMess
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private DescribeClientQuotasRequest(SkipDefaults skip)
+    private DescribeClientQuotasRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -98,7 +97,7 @@ public sealed class DescribeClientQuotasRequest : IRequestMessage, IProtocolMess
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -138,9 +137,8 @@ public sealed class DescribeClientQuotasRequest : IRequestMessage, IProtocolMess
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private ComponentData(SkipDefaults skip)
+        private ComponentData(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -207,7 +205,7 @@ public sealed class DescribeClientQuotasRequest : IRequestMessage, IProtocolMess
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

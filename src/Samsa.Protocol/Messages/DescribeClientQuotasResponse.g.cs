@@ -18,9 +18,8 @@ public sealed class DescribeClientQuotasResponse : IResponseMessage, IProtocolMe
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private DescribeClientQuotasResponse(SkipDefaults skip)
+    private DescribeClientQuotasResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -137,7 +136,7 @@ public sealed class DescribeClientQuotasResponse : IResponseMessage, IProtocolMe
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -181,9 +180,8 @@ public sealed class DescribeClientQuotasResponse : IResponseMessage, IProtocolMe
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private EntryData(SkipDefaults skip)
+        private EntryData(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -269,7 +267,7 @@ public sealed class DescribeClientQuotasResponse : IResponseMessage, IProtocolMe
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -310,9 +308,8 @@ public sealed class DescribeClientQuotasResponse : IResponseMessage, IProtocolMe
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private EntityData(SkipDefaults skip)
+        private EntityData(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -372,7 +369,7 @@ public sealed class DescribeClientQuotasResponse : IResponseMessage, IProtocolMe
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -412,9 +409,8 @@ public sealed class DescribeClientQuotasResponse : IResponseMessage, IProtocolMe
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private ValueData(SkipDefaults skip)
+        private ValueData(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -467,7 +463,7 @@ public sealed class DescribeClientQuotasResponse : IResponseMessage, IProtocolMe
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

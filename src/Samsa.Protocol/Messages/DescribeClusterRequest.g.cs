@@ -17,9 +17,8 @@ public sealed class DescribeClusterRequest : IRequestMessage, IProtocolMessage<D
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private DescribeClusterRequest(SkipDefaults skip)
+    private DescribeClusterRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -82,7 +81,7 @@ public sealed class DescribeClusterRequest : IRequestMessage, IProtocolMessage<D
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;

@@ -17,9 +17,8 @@ public sealed class DescribeConfigsRequest : IRequestMessage, IProtocolMessage<D
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private DescribeConfigsRequest(SkipDefaults skip)
+    private DescribeConfigsRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -134,7 +133,7 @@ public sealed class DescribeConfigsRequest : IRequestMessage, IProtocolMessage<D
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -176,9 +175,8 @@ public sealed class DescribeConfigsRequest : IRequestMessage, IProtocolMessage<D
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private DescribeConfigsResource(SkipDefaults skip)
+        private DescribeConfigsResource(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -285,7 +283,7 @@ public sealed class DescribeConfigsRequest : IRequestMessage, IProtocolMessage<D
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

@@ -17,9 +17,8 @@ public sealed class DescribeDelegationTokenRequest : IRequestMessage, IProtocolM
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private DescribeDelegationTokenRequest(SkipDefaults skip)
+    private DescribeDelegationTokenRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -109,7 +108,7 @@ public sealed class DescribeDelegationTokenRequest : IRequestMessage, IProtocolM
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -147,9 +146,8 @@ public sealed class DescribeDelegationTokenRequest : IRequestMessage, IProtocolM
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private DescribeDelegationTokenOwner(SkipDefaults skip)
+        private DescribeDelegationTokenOwner(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -210,7 +208,7 @@ public sealed class DescribeDelegationTokenRequest : IRequestMessage, IProtocolM
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

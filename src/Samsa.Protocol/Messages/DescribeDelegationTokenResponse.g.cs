@@ -17,9 +17,8 @@ public sealed class DescribeDelegationTokenResponse : IResponseMessage, IProtoco
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private DescribeDelegationTokenResponse(SkipDefaults skip)
+    private DescribeDelegationTokenResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -105,7 +104,7 @@ public sealed class DescribeDelegationTokenResponse : IResponseMessage, IProtoco
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -152,9 +151,8 @@ public sealed class DescribeDelegationTokenResponse : IResponseMessage, IProtoco
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private DescribedDelegationToken(SkipDefaults skip)
+        private DescribedDelegationToken(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -339,7 +337,7 @@ public sealed class DescribeDelegationTokenResponse : IResponseMessage, IProtoco
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -396,9 +394,8 @@ public sealed class DescribeDelegationTokenResponse : IResponseMessage, IProtoco
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private DescribedDelegationTokenRenewer(SkipDefaults skip)
+        private DescribedDelegationTokenRenewer(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -459,7 +456,7 @@ public sealed class DescribeDelegationTokenResponse : IResponseMessage, IProtoco
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

@@ -17,9 +17,8 @@ public sealed class DescribeGroupsRequest : IRequestMessage, IProtocolMessage<De
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private DescribeGroupsRequest(SkipDefaults skip)
+    private DescribeGroupsRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -119,7 +118,7 @@ public sealed class DescribeGroupsRequest : IRequestMessage, IProtocolMessage<De
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 

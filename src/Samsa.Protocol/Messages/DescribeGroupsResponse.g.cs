@@ -17,9 +17,8 @@ public sealed class DescribeGroupsResponse : IResponseMessage, IProtocolMessage<
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private DescribeGroupsResponse(SkipDefaults skip)
+    private DescribeGroupsResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -108,7 +107,7 @@ public sealed class DescribeGroupsResponse : IResponseMessage, IProtocolMessage<
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -152,9 +151,8 @@ public sealed class DescribeGroupsResponse : IResponseMessage, IProtocolMessage<
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private DescribedGroup(SkipDefaults skip)
+        private DescribedGroup(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -302,7 +300,7 @@ public sealed class DescribeGroupsResponse : IResponseMessage, IProtocolMessage<
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -356,9 +354,8 @@ public sealed class DescribeGroupsResponse : IResponseMessage, IProtocolMessage<
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private DescribedGroupMember(SkipDefaults skip)
+        private DescribedGroupMember(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -490,7 +487,7 @@ public sealed class DescribeGroupsResponse : IResponseMessage, IProtocolMessage<
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

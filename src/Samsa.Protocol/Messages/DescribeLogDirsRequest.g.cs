@@ -17,9 +17,8 @@ public sealed class DescribeLogDirsRequest : IRequestMessage, IProtocolMessage<D
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private DescribeLogDirsRequest(SkipDefaults skip)
+    private DescribeLogDirsRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -109,7 +108,7 @@ public sealed class DescribeLogDirsRequest : IRequestMessage, IProtocolMessage<D
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -147,9 +146,8 @@ public sealed class DescribeLogDirsRequest : IRequestMessage, IProtocolMessage<D
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private DescribableLogDirTopic(SkipDefaults skip)
+        private DescribableLogDirTopic(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -222,7 +220,7 @@ public sealed class DescribeLogDirsRequest : IRequestMessage, IProtocolMessage<D
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

@@ -17,9 +17,8 @@ public sealed class DescribeLogDirsResponse : IResponseMessage, IProtocolMessage
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private DescribeLogDirsResponse(SkipDefaults skip)
+    private DescribeLogDirsResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -115,7 +114,7 @@ public sealed class DescribeLogDirsResponse : IResponseMessage, IProtocolMessage
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -159,9 +158,8 @@ public sealed class DescribeLogDirsResponse : IResponseMessage, IProtocolMessage
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private DescribeLogDirsResult(SkipDefaults skip)
+        private DescribeLogDirsResult(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -278,7 +276,7 @@ public sealed class DescribeLogDirsResponse : IResponseMessage, IProtocolMessage
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -325,9 +323,8 @@ public sealed class DescribeLogDirsResponse : IResponseMessage, IProtocolMessage
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private DescribeLogDirsTopic(SkipDefaults skip)
+        private DescribeLogDirsTopic(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -400,7 +397,7 @@ public sealed class DescribeLogDirsResponse : IResponseMessage, IProtocolMessage
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -439,9 +436,8 @@ public sealed class DescribeLogDirsResponse : IResponseMessage, IProtocolMessage
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private DescribeLogDirsPartition(SkipDefaults skip)
+        private DescribeLogDirsPartition(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -497,7 +493,7 @@ public sealed class DescribeLogDirsResponse : IResponseMessage, IProtocolMessage
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

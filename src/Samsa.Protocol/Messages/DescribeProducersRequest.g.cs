@@ -17,9 +17,8 @@ public sealed class DescribeProducersRequest : IRequestMessage, IProtocolMessage
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private DescribeProducersRequest(SkipDefaults skip)
+    private DescribeProducersRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -72,7 +71,7 @@ public sealed class DescribeProducersRequest : IRequestMessage, IProtocolMessage
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;
@@ -109,9 +108,8 @@ public sealed class DescribeProducersRequest : IRequestMessage, IProtocolMessage
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private TopicRequest(SkipDefaults skip)
+        private TopicRequest(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -161,7 +159,7 @@ public sealed class DescribeProducersRequest : IRequestMessage, IProtocolMessage
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

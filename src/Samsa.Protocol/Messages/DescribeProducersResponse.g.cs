@@ -17,9 +17,8 @@ public sealed class DescribeProducersResponse : IResponseMessage, IProtocolMessa
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private DescribeProducersResponse(SkipDefaults skip)
+    private DescribeProducersResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -80,7 +79,7 @@ public sealed class DescribeProducersResponse : IResponseMessage, IProtocolMessa
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;
@@ -119,9 +118,8 @@ public sealed class DescribeProducersResponse : IResponseMessage, IProtocolMessa
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private TopicResponse(SkipDefaults skip)
+        private TopicResponse(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -171,7 +169,7 @@ public sealed class DescribeProducersResponse : IResponseMessage, IProtocolMessa
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -210,9 +208,8 @@ public sealed class DescribeProducersResponse : IResponseMessage, IProtocolMessa
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private PartitionResponse(SkipDefaults skip)
+        private PartitionResponse(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -272,7 +269,7 @@ public sealed class DescribeProducersResponse : IResponseMessage, IProtocolMessa
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -317,9 +314,8 @@ public sealed class DescribeProducersResponse : IResponseMessage, IProtocolMessa
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private ProducerState(SkipDefaults skip)
+        private ProducerState(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -372,7 +368,7 @@ public sealed class DescribeProducersResponse : IResponseMessage, IProtocolMessa
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

@@ -19,9 +19,8 @@ public sealed class DescribeQuorumResponse : IResponseMessage, IProtocolMessage<
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private DescribeQuorumResponse(SkipDefaults skip)
+    private DescribeQuorumResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -132,7 +131,7 @@ public sealed class DescribeQuorumResponse : IResponseMessage, IProtocolMessage<
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;
@@ -175,9 +174,8 @@ public sealed class DescribeQuorumResponse : IResponseMessage, IProtocolMessage<
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private TopicData(SkipDefaults skip)
+        private TopicData(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -226,7 +224,7 @@ public sealed class DescribeQuorumResponse : IResponseMessage, IProtocolMessage<
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -267,9 +265,8 @@ public sealed class DescribeQuorumResponse : IResponseMessage, IProtocolMessage<
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private PartitionData(SkipDefaults skip)
+        private PartitionData(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -378,7 +375,7 @@ public sealed class DescribeQuorumResponse : IResponseMessage, IProtocolMessage<
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -429,9 +426,8 @@ public sealed class DescribeQuorumResponse : IResponseMessage, IProtocolMessage<
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private Node(SkipDefaults skip)
+        private Node(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -480,7 +476,7 @@ public sealed class DescribeQuorumResponse : IResponseMessage, IProtocolMessage<
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -520,9 +516,8 @@ public sealed class DescribeQuorumResponse : IResponseMessage, IProtocolMessage<
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private Listener(SkipDefaults skip)
+        private Listener(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -567,7 +562,7 @@ public sealed class DescribeQuorumResponse : IResponseMessage, IProtocolMessage<
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -609,9 +604,8 @@ public sealed class DescribeQuorumResponse : IResponseMessage, IProtocolMessage<
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private ReplicaState(SkipDefaults skip)
+        private ReplicaState(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -704,7 +698,7 @@ public sealed class DescribeQuorumResponse : IResponseMessage, IProtocolMessage<
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

@@ -18,9 +18,8 @@ public sealed class DescribeTopicPartitionsRequest : IRequestMessage, IProtocolM
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private DescribeTopicPartitionsRequest(SkipDefaults skip)
+    private DescribeTopicPartitionsRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -97,7 +96,7 @@ public sealed class DescribeTopicPartitionsRequest : IRequestMessage, IProtocolM
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;
@@ -137,9 +136,8 @@ public sealed class DescribeTopicPartitionsRequest : IRequestMessage, IProtocolM
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private TopicRequest(SkipDefaults skip)
+        private TopicRequest(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -169,7 +167,7 @@ public sealed class DescribeTopicPartitionsRequest : IRequestMessage, IProtocolM
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -209,9 +207,8 @@ public sealed class DescribeTopicPartitionsRequest : IRequestMessage, IProtocolM
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private CursorData(SkipDefaults skip)
+        private CursorData(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -248,7 +245,7 @@ public sealed class DescribeTopicPartitionsRequest : IRequestMessage, IProtocolM
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

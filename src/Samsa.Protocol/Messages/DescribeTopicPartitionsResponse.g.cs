@@ -17,9 +17,8 @@ public sealed class DescribeTopicPartitionsResponse : IResponseMessage, IProtoco
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private DescribeTopicPartitionsResponse(SkipDefaults skip)
+    private DescribeTopicPartitionsResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -96,7 +95,7 @@ public sealed class DescribeTopicPartitionsResponse : IResponseMessage, IProtoco
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;
@@ -138,9 +137,8 @@ public sealed class DescribeTopicPartitionsResponse : IResponseMessage, IProtoco
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private DescribeTopicPartitionsResponseTopic(SkipDefaults skip)
+        private DescribeTopicPartitionsResponseTopic(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -215,7 +213,7 @@ public sealed class DescribeTopicPartitionsResponse : IResponseMessage, IProtoco
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -265,9 +263,8 @@ public sealed class DescribeTopicPartitionsResponse : IResponseMessage, IProtoco
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private DescribeTopicPartitionsResponsePartition(SkipDefaults skip)
+        private DescribeTopicPartitionsResponsePartition(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -438,7 +435,7 @@ public sealed class DescribeTopicPartitionsResponse : IResponseMessage, IProtoco
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -494,9 +491,8 @@ public sealed class DescribeTopicPartitionsResponse : IResponseMessage, IProtoco
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private Cursor(SkipDefaults skip)
+        private Cursor(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -533,7 +529,7 @@ public sealed class DescribeTopicPartitionsResponse : IResponseMessage, IProtoco
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

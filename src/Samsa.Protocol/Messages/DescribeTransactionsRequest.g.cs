@@ -17,9 +17,8 @@ public sealed class DescribeTransactionsRequest : IRequestMessage, IProtocolMess
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private DescribeTransactionsRequest(SkipDefaults skip)
+    private DescribeTransactionsRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -73,7 +72,7 @@ public sealed class DescribeTransactionsRequest : IRequestMessage, IProtocolMess
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;

@@ -17,9 +17,8 @@ public sealed class DescribeTransactionsResponse : IResponseMessage, IProtocolMe
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private DescribeTransactionsResponse(SkipDefaults skip)
+    private DescribeTransactionsResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -79,7 +78,7 @@ public sealed class DescribeTransactionsResponse : IResponseMessage, IProtocolMe
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;
@@ -119,9 +118,8 @@ public sealed class DescribeTransactionsResponse : IResponseMessage, IProtocolMe
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private TransactionStateData(SkipDefaults skip)
+        private TransactionStateData(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -204,7 +202,7 @@ public sealed class DescribeTransactionsResponse : IResponseMessage, IProtocolMe
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -256,9 +254,8 @@ public sealed class DescribeTransactionsResponse : IResponseMessage, IProtocolMe
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private TopicData(SkipDefaults skip)
+        private TopicData(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -306,7 +303,7 @@ public sealed class DescribeTransactionsResponse : IResponseMessage, IProtocolMe
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

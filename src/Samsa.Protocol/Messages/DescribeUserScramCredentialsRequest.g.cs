@@ -17,9 +17,8 @@ public sealed class DescribeUserScramCredentialsRequest : IRequestMessage, IProt
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private DescribeUserScramCredentialsRequest(SkipDefaults skip)
+    private DescribeUserScramCredentialsRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -85,7 +84,7 @@ public sealed class DescribeUserScramCredentialsRequest : IRequestMessage, IProt
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;
@@ -121,9 +120,8 @@ public sealed class DescribeUserScramCredentialsRequest : IRequestMessage, IProt
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private UserName(SkipDefaults skip)
+        private UserName(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -153,7 +151,7 @@ public sealed class DescribeUserScramCredentialsRequest : IRequestMessage, IProt
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

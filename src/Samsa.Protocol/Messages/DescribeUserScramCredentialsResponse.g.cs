@@ -18,9 +18,8 @@ public sealed class DescribeUserScramCredentialsResponse : IResponseMessage, IPr
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private DescribeUserScramCredentialsResponse(SkipDefaults skip)
+    private DescribeUserScramCredentialsResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -93,7 +92,7 @@ public sealed class DescribeUserScramCredentialsResponse : IResponseMessage, IPr
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;
@@ -137,9 +136,8 @@ public sealed class DescribeUserScramCredentialsResponse : IResponseMessage, IPr
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private DescribeUserScramCredentialsResult(SkipDefaults skip)
+        private DescribeUserScramCredentialsResult(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -202,7 +200,7 @@ public sealed class DescribeUserScramCredentialsResponse : IResponseMessage, IPr
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -244,9 +242,8 @@ public sealed class DescribeUserScramCredentialsResponse : IResponseMessage, IPr
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private CredentialInfo(SkipDefaults skip)
+        private CredentialInfo(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -281,7 +278,7 @@ public sealed class DescribeUserScramCredentialsResponse : IResponseMessage, IPr
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

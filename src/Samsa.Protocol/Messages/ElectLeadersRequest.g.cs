@@ -18,9 +18,8 @@ public sealed class ElectLeadersRequest : IRequestMessage, IProtocolMessage<Elec
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ElectLeadersRequest(SkipDefaults skip)
+    private ElectLeadersRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -140,7 +139,7 @@ public sealed class ElectLeadersRequest : IRequestMessage, IProtocolMessage<Elec
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -182,9 +181,8 @@ public sealed class ElectLeadersRequest : IRequestMessage, IProtocolMessage<Elec
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private TopicPartitionsData(SkipDefaults skip)
+        private TopicPartitionsData(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -257,7 +255,7 @@ public sealed class ElectLeadersRequest : IRequestMessage, IProtocolMessage<Elec
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

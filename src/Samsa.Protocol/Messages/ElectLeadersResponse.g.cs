@@ -17,9 +17,8 @@ public sealed class ElectLeadersResponse : IResponseMessage, IProtocolMessage<El
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ElectLeadersResponse(SkipDefaults skip)
+    private ElectLeadersResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -119,7 +118,7 @@ public sealed class ElectLeadersResponse : IResponseMessage, IProtocolMessage<El
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -161,9 +160,8 @@ public sealed class ElectLeadersResponse : IResponseMessage, IProtocolMessage<El
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private ReplicaElectionResult(SkipDefaults skip)
+        private ReplicaElectionResult(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -236,7 +234,7 @@ public sealed class ElectLeadersResponse : IResponseMessage, IProtocolMessage<El
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -276,9 +274,8 @@ public sealed class ElectLeadersResponse : IResponseMessage, IProtocolMessage<El
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private PartitionResult(SkipDefaults skip)
+        private PartitionResult(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -336,7 +333,7 @@ public sealed class ElectLeadersResponse : IResponseMessage, IProtocolMessage<El
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

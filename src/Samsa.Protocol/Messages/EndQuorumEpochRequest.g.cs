@@ -18,9 +18,8 @@ public sealed class EndQuorumEpochRequest : IRequestMessage, IProtocolMessage<En
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private EndQuorumEpochRequest(SkipDefaults skip)
+    private EndQuorumEpochRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -133,7 +132,7 @@ public sealed class EndQuorumEpochRequest : IRequestMessage, IProtocolMessage<En
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -175,9 +174,8 @@ public sealed class EndQuorumEpochRequest : IRequestMessage, IProtocolMessage<En
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private TopicData(SkipDefaults skip)
+        private TopicData(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -250,7 +248,7 @@ public sealed class EndQuorumEpochRequest : IRequestMessage, IProtocolMessage<En
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -291,9 +289,8 @@ public sealed class EndQuorumEpochRequest : IRequestMessage, IProtocolMessage<En
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private PartitionData(SkipDefaults skip)
+        private PartitionData(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -403,7 +400,7 @@ public sealed class EndQuorumEpochRequest : IRequestMessage, IProtocolMessage<En
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -448,9 +445,8 @@ public sealed class EndQuorumEpochRequest : IRequestMessage, IProtocolMessage<En
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private ReplicaInfo(SkipDefaults skip)
+        private ReplicaInfo(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -483,7 +479,7 @@ public sealed class EndQuorumEpochRequest : IRequestMessage, IProtocolMessage<En
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -523,9 +519,8 @@ public sealed class EndQuorumEpochRequest : IRequestMessage, IProtocolMessage<En
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private LeaderEndpoint(SkipDefaults skip)
+        private LeaderEndpoint(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -570,7 +565,7 @@ public sealed class EndQuorumEpochRequest : IRequestMessage, IProtocolMessage<En
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

@@ -18,9 +18,8 @@ public sealed class EndQuorumEpochResponse : IResponseMessage, IProtocolMessage<
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private EndQuorumEpochResponse(SkipDefaults skip)
+    private EndQuorumEpochResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -143,7 +142,7 @@ public sealed class EndQuorumEpochResponse : IResponseMessage, IProtocolMessage<
                     }
                     default:
                     {
-                        (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                        (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                         break;
                     }
                 }
@@ -188,9 +187,8 @@ public sealed class EndQuorumEpochResponse : IResponseMessage, IProtocolMessage<
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private TopicData(SkipDefaults skip)
+        private TopicData(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -263,7 +261,7 @@ public sealed class EndQuorumEpochResponse : IResponseMessage, IProtocolMessage<
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -302,9 +300,8 @@ public sealed class EndQuorumEpochResponse : IResponseMessage, IProtocolMessage<
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private PartitionData(SkipDefaults skip)
+        private PartitionData(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -359,7 +356,7 @@ public sealed class EndQuorumEpochResponse : IResponseMessage, IProtocolMessage<
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -403,9 +400,8 @@ public sealed class EndQuorumEpochResponse : IResponseMessage, IProtocolMessage<
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private NodeEndpoint(SkipDefaults skip)
+        private NodeEndpoint(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -449,7 +445,7 @@ public sealed class EndQuorumEpochResponse : IResponseMessage, IProtocolMessage<
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

@@ -17,9 +17,8 @@ public sealed class EndTxnRequest : IRequestMessage, IProtocolMessage<EndTxnRequ
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private EndTxnRequest(SkipDefaults skip)
+    private EndTxnRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -96,7 +95,7 @@ public sealed class EndTxnRequest : IRequestMessage, IProtocolMessage<EndTxnRequ
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 

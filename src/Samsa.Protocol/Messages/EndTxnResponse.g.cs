@@ -18,9 +18,8 @@ public sealed class EndTxnResponse : IResponseMessage, IProtocolMessage<EndTxnRe
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private EndTxnResponse(SkipDefaults skip)
+    private EndTxnResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -112,7 +111,7 @@ public sealed class EndTxnResponse : IResponseMessage, IProtocolMessage<EndTxnRe
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 

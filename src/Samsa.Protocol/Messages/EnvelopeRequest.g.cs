@@ -19,9 +19,8 @@ public sealed class EnvelopeRequest : IRequestMessage, IProtocolMessage<Envelope
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private EnvelopeRequest(SkipDefaults skip)
+    private EnvelopeRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -78,7 +77,7 @@ public sealed class EnvelopeRequest : IRequestMessage, IProtocolMessage<Envelope
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;

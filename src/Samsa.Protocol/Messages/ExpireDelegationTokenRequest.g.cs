@@ -17,9 +17,8 @@ public sealed class ExpireDelegationTokenRequest : IRequestMessage, IProtocolMes
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ExpireDelegationTokenRequest(SkipDefaults skip)
+    private ExpireDelegationTokenRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -84,7 +83,7 @@ public sealed class ExpireDelegationTokenRequest : IRequestMessage, IProtocolMes
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 

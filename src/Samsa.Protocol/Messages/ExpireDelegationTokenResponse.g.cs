@@ -16,9 +16,8 @@ public sealed class ExpireDelegationTokenResponse : IResponseMessage, IProtocolM
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ExpireDelegationTokenResponse(SkipDefaults skip)
+    private ExpireDelegationTokenResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -80,7 +79,7 @@ public sealed class ExpireDelegationTokenResponse : IResponseMessage, IProtocolM
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 

@@ -23,9 +23,8 @@ public sealed class FetchRequest : IRequestMessage, IProtocolMessage<FetchReques
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private FetchRequest(SkipDefaults skip)
+    private FetchRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -317,7 +316,7 @@ public sealed class FetchRequest : IRequestMessage, IProtocolMessage<FetchReques
                     }
                     case 1:
                     {
-                        if (!(version >= 15)) throw GeneratedCodeSupport.TagNotInVersion("FetchRequest", tag, version);
+                        if (version < 15) throw GeneratedCodeSupport.TagNotInVersion("FetchRequest", tag, version);
                         var taggedValue = reader.ReadTaggedValue();
                         result.ReplicaState = FetchRequest.ReplicaStateData.Read(ref taggedValue, version);
                         taggedValue.EnsureConsumed("FetchRequest.ReplicaState");
@@ -325,7 +324,7 @@ public sealed class FetchRequest : IRequestMessage, IProtocolMessage<FetchReques
                     }
                     default:
                     {
-                        (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                        (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                         break;
                     }
                 }
@@ -391,9 +390,8 @@ public sealed class FetchRequest : IRequestMessage, IProtocolMessage<FetchReques
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private ReplicaStateData(SkipDefaults skip)
+        private ReplicaStateData(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -428,7 +426,7 @@ public sealed class FetchRequest : IRequestMessage, IProtocolMessage<FetchReques
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -468,9 +466,8 @@ public sealed class FetchRequest : IRequestMessage, IProtocolMessage<FetchReques
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private FetchTopic(SkipDefaults skip)
+        private FetchTopic(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -573,7 +570,7 @@ public sealed class FetchRequest : IRequestMessage, IProtocolMessage<FetchReques
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -617,9 +614,8 @@ public sealed class FetchRequest : IRequestMessage, IProtocolMessage<FetchReques
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private FetchPartition(SkipDefaults skip)
+        private FetchPartition(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -751,7 +747,7 @@ public sealed class FetchRequest : IRequestMessage, IProtocolMessage<FetchReques
                     {
                         case 0:
                         {
-                            if (!(version == 17)) throw GeneratedCodeSupport.TagNotInVersion("FetchRequest.FetchPartition", tag, version);
+                            if (version != 17) throw GeneratedCodeSupport.TagNotInVersion("FetchRequest.FetchPartition", tag, version);
                             var taggedValue = reader.ReadTaggedValue();
                             result.ReplicaDirectoryId = taggedValue.ReadUuid();
                             taggedValue.EnsureConsumed("FetchRequest.FetchPartition.ReplicaDirectoryId");
@@ -759,7 +755,7 @@ public sealed class FetchRequest : IRequestMessage, IProtocolMessage<FetchReques
                         }
                         default:
                         {
-                            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                             break;
                         }
                     }
@@ -813,9 +809,8 @@ public sealed class FetchRequest : IRequestMessage, IProtocolMessage<FetchReques
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private ForgottenTopic(SkipDefaults skip)
+        private ForgottenTopic(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -917,7 +912,7 @@ public sealed class FetchRequest : IRequestMessage, IProtocolMessage<FetchReques
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

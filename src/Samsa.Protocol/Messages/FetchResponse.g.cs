@@ -18,9 +18,8 @@ public sealed class FetchResponse : IResponseMessage, IProtocolMessage<FetchResp
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private FetchResponse(SkipDefaults skip)
+    private FetchResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -181,7 +180,7 @@ public sealed class FetchResponse : IResponseMessage, IProtocolMessage<FetchResp
                 {
                     case 0:
                     {
-                        if (!(version >= 16)) throw GeneratedCodeSupport.TagNotInVersion("FetchResponse", tag, version);
+                        if (version < 16) throw GeneratedCodeSupport.TagNotInVersion("FetchResponse", tag, version);
                         var taggedValue = reader.ReadTaggedValue();
                         var taggedNodeEndpointsCount = taggedValue.ReadCompactArrayLength(11);
                         if (taggedNodeEndpointsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("FetchResponse", "NodeEndpoints");
@@ -196,7 +195,7 @@ public sealed class FetchResponse : IResponseMessage, IProtocolMessage<FetchResp
                     }
                     default:
                     {
-                        (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                        (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                         break;
                     }
                 }
@@ -245,9 +244,8 @@ public sealed class FetchResponse : IResponseMessage, IProtocolMessage<FetchResp
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private FetchableTopicResponse(SkipDefaults skip)
+        private FetchableTopicResponse(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -350,7 +348,7 @@ public sealed class FetchResponse : IResponseMessage, IProtocolMessage<FetchResp
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -398,9 +396,8 @@ public sealed class FetchResponse : IResponseMessage, IProtocolMessage<FetchResp
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private PartitionData(SkipDefaults skip)
+        private PartitionData(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -661,7 +658,7 @@ public sealed class FetchResponse : IResponseMessage, IProtocolMessage<FetchResp
                         }
                         default:
                         {
-                            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                             break;
                         }
                     }
@@ -726,9 +723,8 @@ public sealed class FetchResponse : IResponseMessage, IProtocolMessage<FetchResp
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private EpochEndOffset(SkipDefaults skip)
+        private EpochEndOffset(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -761,7 +757,7 @@ public sealed class FetchResponse : IResponseMessage, IProtocolMessage<FetchResp
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -804,9 +800,8 @@ public sealed class FetchResponse : IResponseMessage, IProtocolMessage<FetchResp
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private LeaderIdAndEpoch(SkipDefaults skip)
+        private LeaderIdAndEpoch(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -841,7 +836,7 @@ public sealed class FetchResponse : IResponseMessage, IProtocolMessage<FetchResp
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -884,9 +879,8 @@ public sealed class FetchResponse : IResponseMessage, IProtocolMessage<FetchResp
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private SnapshotId(SkipDefaults skip)
+        private SnapshotId(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -919,7 +913,7 @@ public sealed class FetchResponse : IResponseMessage, IProtocolMessage<FetchResp
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -957,9 +951,8 @@ public sealed class FetchResponse : IResponseMessage, IProtocolMessage<FetchResp
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private AbortedTransaction(SkipDefaults skip)
+        private AbortedTransaction(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -1003,7 +996,7 @@ public sealed class FetchResponse : IResponseMessage, IProtocolMessage<FetchResp
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -1043,9 +1036,8 @@ public sealed class FetchResponse : IResponseMessage, IProtocolMessage<FetchResp
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private NodeEndpoint(SkipDefaults skip)
+        private NodeEndpoint(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -1095,7 +1087,7 @@ public sealed class FetchResponse : IResponseMessage, IProtocolMessage<FetchResp
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

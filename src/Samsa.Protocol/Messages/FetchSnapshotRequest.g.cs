@@ -19,9 +19,8 @@ public sealed class FetchSnapshotRequest : IRequestMessage, IProtocolMessage<Fet
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private FetchSnapshotRequest(SkipDefaults skip)
+    private FetchSnapshotRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -114,7 +113,7 @@ public sealed class FetchSnapshotRequest : IRequestMessage, IProtocolMessage<Fet
                 }
                 default:
                 {
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                     break;
                 }
             }
@@ -160,9 +159,8 @@ public sealed class FetchSnapshotRequest : IRequestMessage, IProtocolMessage<Fet
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private TopicSnapshot(SkipDefaults skip)
+        private TopicSnapshot(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -212,7 +210,7 @@ public sealed class FetchSnapshotRequest : IRequestMessage, IProtocolMessage<Fet
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -251,9 +249,8 @@ public sealed class FetchSnapshotRequest : IRequestMessage, IProtocolMessage<Fet
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private PartitionSnapshot(SkipDefaults skip)
+        private PartitionSnapshot(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -323,7 +320,7 @@ public sealed class FetchSnapshotRequest : IRequestMessage, IProtocolMessage<Fet
                 {
                     case 0:
                     {
-                        if (!(version == 1)) throw GeneratedCodeSupport.TagNotInVersion("FetchSnapshotRequest.PartitionSnapshot", tag, version);
+                        if (version != 1) throw GeneratedCodeSupport.TagNotInVersion("FetchSnapshotRequest.PartitionSnapshot", tag, version);
                         var taggedValue = reader.ReadTaggedValue();
                         result.ReplicaDirectoryId = taggedValue.ReadUuid();
                         taggedValue.EnsureConsumed("FetchSnapshotRequest.PartitionSnapshot.ReplicaDirectoryId");
@@ -331,7 +328,7 @@ public sealed class FetchSnapshotRequest : IRequestMessage, IProtocolMessage<Fet
                     }
                     default:
                     {
-                        (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                        (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                         break;
                     }
                 }
@@ -381,9 +378,8 @@ public sealed class FetchSnapshotRequest : IRequestMessage, IProtocolMessage<Fet
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private SnapshotId(SkipDefaults skip)
+        private SnapshotId(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -416,7 +412,7 @@ public sealed class FetchSnapshotRequest : IRequestMessage, IProtocolMessage<Fet
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

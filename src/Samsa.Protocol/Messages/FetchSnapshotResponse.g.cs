@@ -18,9 +18,8 @@ public sealed class FetchSnapshotResponse : IResponseMessage, IProtocolMessage<F
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private FetchSnapshotResponse(SkipDefaults skip)
+    private FetchSnapshotResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -119,7 +118,7 @@ public sealed class FetchSnapshotResponse : IResponseMessage, IProtocolMessage<F
             {
                 case 0:
                 {
-                    if (!(version == 1)) throw GeneratedCodeSupport.TagNotInVersion("FetchSnapshotResponse", tag, version);
+                    if (version != 1) throw GeneratedCodeSupport.TagNotInVersion("FetchSnapshotResponse", tag, version);
                     var taggedValue = reader.ReadTaggedValue();
                     var taggedNodeEndpointsCount = taggedValue.ReadCompactArrayLength(8);
                     if (taggedNodeEndpointsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("FetchSnapshotResponse", "NodeEndpoints");
@@ -134,7 +133,7 @@ public sealed class FetchSnapshotResponse : IResponseMessage, IProtocolMessage<F
                 }
                 default:
                 {
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                     break;
                 }
             }
@@ -180,9 +179,8 @@ public sealed class FetchSnapshotResponse : IResponseMessage, IProtocolMessage<F
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private TopicSnapshot(SkipDefaults skip)
+        private TopicSnapshot(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -232,7 +230,7 @@ public sealed class FetchSnapshotResponse : IResponseMessage, IProtocolMessage<F
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -273,9 +271,8 @@ public sealed class FetchSnapshotResponse : IResponseMessage, IProtocolMessage<F
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private PartitionSnapshot(SkipDefaults skip)
+        private PartitionSnapshot(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -367,7 +364,7 @@ public sealed class FetchSnapshotResponse : IResponseMessage, IProtocolMessage<F
                     }
                     default:
                     {
-                        (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                        (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                         break;
                     }
                 }
@@ -421,9 +418,8 @@ public sealed class FetchSnapshotResponse : IResponseMessage, IProtocolMessage<F
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private SnapshotId(SkipDefaults skip)
+        private SnapshotId(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -456,7 +452,7 @@ public sealed class FetchSnapshotResponse : IResponseMessage, IProtocolMessage<F
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -497,9 +493,8 @@ public sealed class FetchSnapshotResponse : IResponseMessage, IProtocolMessage<F
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private LeaderIdAndEpoch(SkipDefaults skip)
+        private LeaderIdAndEpoch(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -534,7 +529,7 @@ public sealed class FetchSnapshotResponse : IResponseMessage, IProtocolMessage<F
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -573,9 +568,8 @@ public sealed class FetchSnapshotResponse : IResponseMessage, IProtocolMessage<F
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private NodeEndpoint(SkipDefaults skip)
+        private NodeEndpoint(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -619,7 +613,7 @@ public sealed class FetchSnapshotResponse : IResponseMessage, IProtocolMessage<F
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

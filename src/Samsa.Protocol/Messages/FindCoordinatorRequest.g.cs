@@ -18,9 +18,8 @@ public sealed class FindCoordinatorRequest : IRequestMessage, IProtocolMessage<F
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private FindCoordinatorRequest(SkipDefaults skip)
+    private FindCoordinatorRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -149,7 +148,7 @@ public sealed class FindCoordinatorRequest : IRequestMessage, IProtocolMessage<F
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 

@@ -16,9 +16,8 @@ public sealed class GetTelemetrySubscriptionsRequest : IRequestMessage, IProtoco
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private GetTelemetrySubscriptionsRequest(SkipDefaults skip)
+    private GetTelemetrySubscriptionsRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -59,7 +58,7 @@ public sealed class GetTelemetrySubscriptionsRequest : IRequestMessage, IProtoco
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;

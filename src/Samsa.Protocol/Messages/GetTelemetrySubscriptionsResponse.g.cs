@@ -18,9 +18,8 @@ public sealed class GetTelemetrySubscriptionsResponse : IResponseMessage, IProto
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private GetTelemetrySubscriptionsResponse(SkipDefaults skip)
+    private GetTelemetrySubscriptionsResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -139,7 +138,7 @@ public sealed class GetTelemetrySubscriptionsResponse : IResponseMessage, IProto
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;

@@ -18,9 +18,8 @@ public sealed class HeartbeatRequest : IRequestMessage, IProtocolMessage<Heartbe
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private HeartbeatRequest(SkipDefaults skip)
+    private HeartbeatRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -129,7 +128,7 @@ public sealed class HeartbeatRequest : IRequestMessage, IProtocolMessage<Heartbe
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 

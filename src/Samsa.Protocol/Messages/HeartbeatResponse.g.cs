@@ -16,9 +16,8 @@ public sealed class HeartbeatResponse : IResponseMessage, IProtocolMessage<Heart
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private HeartbeatResponse(SkipDefaults skip)
+    private HeartbeatResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -87,7 +86,7 @@ public sealed class HeartbeatResponse : IResponseMessage, IProtocolMessage<Heart
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 

@@ -17,9 +17,8 @@ public sealed class IncrementalAlterConfigsRequest : IRequestMessage, IProtocolM
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private IncrementalAlterConfigsRequest(SkipDefaults skip)
+    private IncrementalAlterConfigsRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -98,7 +97,7 @@ public sealed class IncrementalAlterConfigsRequest : IRequestMessage, IProtocolM
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -138,9 +137,8 @@ public sealed class IncrementalAlterConfigsRequest : IRequestMessage, IProtocolM
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private AlterConfigsResource(SkipDefaults skip)
+        private AlterConfigsResource(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -221,7 +219,7 @@ public sealed class IncrementalAlterConfigsRequest : IRequestMessage, IProtocolM
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -264,9 +262,8 @@ public sealed class IncrementalAlterConfigsRequest : IRequestMessage, IProtocolM
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private AlterableConfig(SkipDefaults skip)
+        private AlterableConfig(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -333,7 +330,7 @@ public sealed class IncrementalAlterConfigsRequest : IRequestMessage, IProtocolM
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

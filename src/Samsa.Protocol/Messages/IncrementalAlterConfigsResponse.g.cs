@@ -17,9 +17,8 @@ public sealed class IncrementalAlterConfigsResponse : IResponseMessage, IProtoco
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private IncrementalAlterConfigsResponse(SkipDefaults skip)
+    private IncrementalAlterConfigsResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -97,7 +96,7 @@ public sealed class IncrementalAlterConfigsResponse : IResponseMessage, IProtoco
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -137,9 +136,8 @@ public sealed class IncrementalAlterConfigsResponse : IResponseMessage, IProtoco
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private AlterConfigsResourceResponse(SkipDefaults skip)
+        private AlterConfigsResourceResponse(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -213,7 +211,7 @@ public sealed class IncrementalAlterConfigsResponse : IResponseMessage, IProtoco
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

@@ -19,9 +19,8 @@ public sealed class InitProducerIdRequest : IRequestMessage, IProtocolMessage<In
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private InitProducerIdRequest(SkipDefaults skip)
+    private InitProducerIdRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -129,7 +128,7 @@ public sealed class InitProducerIdRequest : IRequestMessage, IProtocolMessage<In
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 

@@ -21,9 +21,8 @@ public sealed class JoinGroupRequest : IRequestMessage, IProtocolMessage<JoinGro
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private JoinGroupRequest(SkipDefaults skip)
+    private JoinGroupRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -213,7 +212,7 @@ public sealed class JoinGroupRequest : IRequestMessage, IProtocolMessage<JoinGro
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -265,9 +264,8 @@ public sealed class JoinGroupRequest : IRequestMessage, IProtocolMessage<JoinGro
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private JoinGroupRequestProtocol(SkipDefaults skip)
+        private JoinGroupRequestProtocol(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -328,7 +326,7 @@ public sealed class JoinGroupRequest : IRequestMessage, IProtocolMessage<JoinGro
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

@@ -21,9 +21,8 @@ public sealed class JoinGroupResponse : IResponseMessage, IProtocolMessage<JoinG
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private JoinGroupResponse(SkipDefaults skip)
+    private JoinGroupResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -88,7 +87,7 @@ public sealed class JoinGroupResponse : IResponseMessage, IProtocolMessage<JoinG
             writer.WriteCompactNullableString(ProtocolType);
         }
 
-        if (ProtocolName is null && !(version >= 7)) throw GeneratedCodeSupport.NullField("JoinGroupResponse", "ProtocolName", version);
+        if (ProtocolName is null && version < 7) throw GeneratedCodeSupport.NullField("JoinGroupResponse", "ProtocolName", version);
         if (version >= 6)
         {
             writer.WriteCompactNullableString(ProtocolName);
@@ -212,7 +211,7 @@ public sealed class JoinGroupResponse : IResponseMessage, IProtocolMessage<JoinG
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -266,9 +265,8 @@ public sealed class JoinGroupResponse : IResponseMessage, IProtocolMessage<JoinG
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private JoinGroupResponseMember(SkipDefaults skip)
+        private JoinGroupResponseMember(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -355,7 +353,7 @@ public sealed class JoinGroupResponse : IResponseMessage, IProtocolMessage<JoinG
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

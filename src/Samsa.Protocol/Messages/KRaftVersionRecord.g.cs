@@ -16,9 +16,8 @@ public sealed class KRaftVersionRecord : IProtocolMessage<KRaftVersionRecord>, I
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private KRaftVersionRecord(SkipDefaults skip)
+    private KRaftVersionRecord(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -63,7 +62,7 @@ public sealed class KRaftVersionRecord : IProtocolMessage<KRaftVersionRecord>, I
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;

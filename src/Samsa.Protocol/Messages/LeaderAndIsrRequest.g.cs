@@ -20,9 +20,8 @@ public sealed class LeaderAndIsrRequest : IRequestMessage, IProtocolMessage<Lead
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private LeaderAndIsrRequest(SkipDefaults skip)
+    private LeaderAndIsrRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -245,7 +244,7 @@ public sealed class LeaderAndIsrRequest : IRequestMessage, IProtocolMessage<Lead
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -297,9 +296,8 @@ public sealed class LeaderAndIsrRequest : IRequestMessage, IProtocolMessage<Lead
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private LeaderAndIsrTopicState(SkipDefaults skip)
+        private LeaderAndIsrTopicState(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -391,7 +389,7 @@ public sealed class LeaderAndIsrRequest : IRequestMessage, IProtocolMessage<Lead
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -433,9 +431,8 @@ public sealed class LeaderAndIsrRequest : IRequestMessage, IProtocolMessage<Lead
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private LeaderAndIsrLiveLeader(SkipDefaults skip)
+        private LeaderAndIsrLiveLeader(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -495,7 +492,7 @@ public sealed class LeaderAndIsrRequest : IRequestMessage, IProtocolMessage<Lead
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -541,9 +538,8 @@ public sealed class LeaderAndIsrRequest : IRequestMessage, IProtocolMessage<Lead
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private LeaderAndIsrPartitionState(SkipDefaults skip)
+        private LeaderAndIsrPartitionState(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -795,7 +791,7 @@ public sealed class LeaderAndIsrRequest : IRequestMessage, IProtocolMessage<Lead
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

@@ -18,9 +18,8 @@ public sealed class LeaderAndIsrResponse : IResponseMessage, IProtocolMessage<Le
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private LeaderAndIsrResponse(SkipDefaults skip)
+    private LeaderAndIsrResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -145,7 +144,7 @@ public sealed class LeaderAndIsrResponse : IResponseMessage, IProtocolMessage<Le
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -186,9 +185,8 @@ public sealed class LeaderAndIsrResponse : IResponseMessage, IProtocolMessage<Le
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private LeaderAndIsrTopicError(SkipDefaults skip)
+        private LeaderAndIsrTopicError(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -237,7 +235,7 @@ public sealed class LeaderAndIsrResponse : IResponseMessage, IProtocolMessage<Le
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -276,9 +274,8 @@ public sealed class LeaderAndIsrResponse : IResponseMessage, IProtocolMessage<Le
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private LeaderAndIsrPartitionError(SkipDefaults skip)
+        private LeaderAndIsrPartitionError(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -349,7 +346,7 @@ public sealed class LeaderAndIsrResponse : IResponseMessage, IProtocolMessage<Le
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

@@ -18,9 +18,8 @@ public sealed class LeaderChangeMessage : IProtocolMessage<LeaderChangeMessage>,
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private LeaderChangeMessage(SkipDefaults skip)
+    private LeaderChangeMessage(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -105,7 +104,7 @@ public sealed class LeaderChangeMessage : IProtocolMessage<LeaderChangeMessage>,
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;
@@ -146,9 +145,8 @@ public sealed class LeaderChangeMessage : IProtocolMessage<LeaderChangeMessage>,
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private Voter(SkipDefaults skip)
+        private Voter(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -198,7 +196,7 @@ public sealed class LeaderChangeMessage : IProtocolMessage<LeaderChangeMessage>,
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

@@ -19,9 +19,8 @@ public sealed class LeaveGroupRequest : IRequestMessage, IProtocolMessage<LeaveG
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private LeaveGroupRequest(SkipDefaults skip)
+    private LeaveGroupRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -144,7 +143,7 @@ public sealed class LeaveGroupRequest : IRequestMessage, IProtocolMessage<LeaveG
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -185,9 +184,8 @@ public sealed class LeaveGroupRequest : IRequestMessage, IProtocolMessage<LeaveG
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private MemberIdentity(SkipDefaults skip)
+        private MemberIdentity(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -265,7 +263,7 @@ public sealed class LeaveGroupRequest : IRequestMessage, IProtocolMessage<LeaveG
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

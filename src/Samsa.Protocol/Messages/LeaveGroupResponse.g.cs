@@ -17,9 +17,8 @@ public sealed class LeaveGroupResponse : IResponseMessage, IProtocolMessage<Leav
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private LeaveGroupResponse(SkipDefaults skip)
+    private LeaveGroupResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -130,7 +129,7 @@ public sealed class LeaveGroupResponse : IResponseMessage, IProtocolMessage<Leav
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -172,9 +171,8 @@ public sealed class LeaveGroupResponse : IResponseMessage, IProtocolMessage<Leav
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private MemberResponse(SkipDefaults skip)
+        private MemberResponse(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -241,7 +239,7 @@ public sealed class LeaveGroupResponse : IResponseMessage, IProtocolMessage<Leav
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

@@ -16,9 +16,8 @@ public sealed class ListClientMetricsResourcesRequest : IRequestMessage, IProtoc
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ListClientMetricsResourcesRequest(SkipDefaults skip)
+    private ListClientMetricsResourcesRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -52,7 +51,7 @@ public sealed class ListClientMetricsResourcesRequest : IRequestMessage, IProtoc
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;

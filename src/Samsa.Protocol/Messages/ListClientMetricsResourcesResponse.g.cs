@@ -17,9 +17,8 @@ public sealed class ListClientMetricsResourcesResponse : IResponseMessage, IProt
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ListClientMetricsResourcesResponse(SkipDefaults skip)
+    private ListClientMetricsResourcesResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -86,7 +85,7 @@ public sealed class ListClientMetricsResourcesResponse : IResponseMessage, IProt
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;
@@ -126,9 +125,8 @@ public sealed class ListClientMetricsResourcesResponse : IResponseMessage, IProt
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private ClientMetricsResource(SkipDefaults skip)
+        private ClientMetricsResource(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -158,7 +156,7 @@ public sealed class ListClientMetricsResourcesResponse : IResponseMessage, IProt
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

@@ -18,9 +18,8 @@ public sealed class ListGroupsRequest : IRequestMessage, IProtocolMessage<ListGr
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ListGroupsRequest(SkipDefaults skip)
+    private ListGroupsRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -131,7 +130,7 @@ public sealed class ListGroupsRequest : IRequestMessage, IProtocolMessage<ListGr
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 

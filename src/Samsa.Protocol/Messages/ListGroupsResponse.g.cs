@@ -17,9 +17,8 @@ public sealed class ListGroupsResponse : IResponseMessage, IProtocolMessage<List
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ListGroupsResponse(SkipDefaults skip)
+    private ListGroupsResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -116,7 +115,7 @@ public sealed class ListGroupsResponse : IResponseMessage, IProtocolMessage<List
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -160,9 +159,8 @@ public sealed class ListGroupsResponse : IResponseMessage, IProtocolMessage<List
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private ListedGroup(SkipDefaults skip)
+        private ListedGroup(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -261,7 +259,7 @@ public sealed class ListGroupsResponse : IResponseMessage, IProtocolMessage<List
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

@@ -17,9 +17,8 @@ public sealed class ListOffsetsRequest : IRequestMessage, IProtocolMessage<ListO
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ListOffsetsRequest(SkipDefaults skip)
+    private ListOffsetsRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -137,7 +136,7 @@ public sealed class ListOffsetsRequest : IRequestMessage, IProtocolMessage<ListO
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -181,9 +180,8 @@ public sealed class ListOffsetsRequest : IRequestMessage, IProtocolMessage<ListO
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private ListOffsetsTopic(SkipDefaults skip)
+        private ListOffsetsTopic(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -257,7 +255,7 @@ public sealed class ListOffsetsRequest : IRequestMessage, IProtocolMessage<ListO
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -298,9 +296,8 @@ public sealed class ListOffsetsRequest : IRequestMessage, IProtocolMessage<ListO
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private ListOffsetsPartition(SkipDefaults skip)
+        private ListOffsetsPartition(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -386,7 +383,7 @@ public sealed class ListOffsetsRequest : IRequestMessage, IProtocolMessage<ListO
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

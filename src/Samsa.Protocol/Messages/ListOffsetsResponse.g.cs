@@ -17,9 +17,8 @@ public sealed class ListOffsetsResponse : IResponseMessage, IProtocolMessage<Lis
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ListOffsetsResponse(SkipDefaults skip)
+    private ListOffsetsResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -108,7 +107,7 @@ public sealed class ListOffsetsResponse : IResponseMessage, IProtocolMessage<Lis
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -148,9 +147,8 @@ public sealed class ListOffsetsResponse : IResponseMessage, IProtocolMessage<Lis
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private ListOffsetsTopicResponse(SkipDefaults skip)
+        private ListOffsetsTopicResponse(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -224,7 +222,7 @@ public sealed class ListOffsetsResponse : IResponseMessage, IProtocolMessage<Lis
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -267,9 +265,8 @@ public sealed class ListOffsetsResponse : IResponseMessage, IProtocolMessage<Lis
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private ListOffsetsPartitionResponse(SkipDefaults skip)
+        private ListOffsetsPartitionResponse(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -412,7 +409,7 @@ public sealed class ListOffsetsResponse : IResponseMessage, IProtocolMessage<Lis
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

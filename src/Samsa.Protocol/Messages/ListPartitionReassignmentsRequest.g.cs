@@ -17,9 +17,8 @@ public sealed class ListPartitionReassignmentsRequest : IRequestMessage, IProtoc
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ListPartitionReassignmentsRequest(SkipDefaults skip)
+    private ListPartitionReassignmentsRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -92,7 +91,7 @@ public sealed class ListPartitionReassignmentsRequest : IRequestMessage, IProtoc
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;
@@ -131,9 +130,8 @@ public sealed class ListPartitionReassignmentsRequest : IRequestMessage, IProtoc
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private ListPartitionReassignmentsTopics(SkipDefaults skip)
+        private ListPartitionReassignmentsTopics(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -183,7 +181,7 @@ public sealed class ListPartitionReassignmentsRequest : IRequestMessage, IProtoc
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

@@ -18,9 +18,8 @@ public sealed class ListPartitionReassignmentsResponse : IResponseMessage, IProt
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ListPartitionReassignmentsResponse(SkipDefaults skip)
+    private ListPartitionReassignmentsResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -93,7 +92,7 @@ public sealed class ListPartitionReassignmentsResponse : IResponseMessage, IProt
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;
@@ -136,9 +135,8 @@ public sealed class ListPartitionReassignmentsResponse : IResponseMessage, IProt
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private OngoingTopicReassignment(SkipDefaults skip)
+        private OngoingTopicReassignment(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -188,7 +186,7 @@ public sealed class ListPartitionReassignmentsResponse : IResponseMessage, IProt
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -229,9 +227,8 @@ public sealed class ListPartitionReassignmentsResponse : IResponseMessage, IProt
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private OngoingPartitionReassignment(SkipDefaults skip)
+        private OngoingPartitionReassignment(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -320,7 +317,7 @@ public sealed class ListPartitionReassignmentsResponse : IResponseMessage, IProt
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

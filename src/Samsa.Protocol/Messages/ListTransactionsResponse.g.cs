@@ -18,9 +18,8 @@ public sealed class ListTransactionsResponse : IResponseMessage, IProtocolMessag
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ListTransactionsResponse(SkipDefaults skip)
+    private ListTransactionsResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -105,7 +104,7 @@ public sealed class ListTransactionsResponse : IResponseMessage, IProtocolMessag
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;
@@ -148,9 +147,8 @@ public sealed class ListTransactionsResponse : IResponseMessage, IProtocolMessag
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private TransactionStateData(SkipDefaults skip)
+        private TransactionStateData(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -193,7 +191,7 @@ public sealed class ListTransactionsResponse : IResponseMessage, IProtocolMessag
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

@@ -18,9 +18,8 @@ public sealed class MetadataRequest : IRequestMessage, IProtocolMessage<Metadata
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private MetadataRequest(SkipDefaults skip)
+    private MetadataRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -55,7 +54,7 @@ public sealed class MetadataRequest : IRequestMessage, IProtocolMessage<Metadata
 
         if (Topics is null)
         {
-            if (!(version >= 1)) throw GeneratedCodeSupport.NullField("MetadataRequest", "Topics", version);
+            if (version < 1) throw GeneratedCodeSupport.NullField("MetadataRequest", "Topics", version);
             if (version >= 9)
             {
                 writer.WriteCompactArrayLength(-1);
@@ -132,7 +131,7 @@ public sealed class MetadataRequest : IRequestMessage, IProtocolMessage<Metadata
         var topicsCount = version >= 9 ? reader.ReadCompactArrayLength(topicsMinimumSize) : reader.ReadArrayLength(topicsMinimumSize);
         if (topicsCount < 0)
         {
-            if (!(version >= 1)) throw GeneratedCodeSupport.NullInNonNullable("MetadataRequest", "Topics");
+            if (version < 1) throw GeneratedCodeSupport.NullInNonNullable("MetadataRequest", "Topics");
             result.Topics = null;
         }
         else
@@ -178,7 +177,7 @@ public sealed class MetadataRequest : IRequestMessage, IProtocolMessage<Metadata
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -221,9 +220,8 @@ public sealed class MetadataRequest : IRequestMessage, IProtocolMessage<Metadata
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private MetadataRequestTopic(SkipDefaults skip)
+        private MetadataRequestTopic(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -246,7 +244,7 @@ public sealed class MetadataRequest : IRequestMessage, IProtocolMessage<Metadata
                 writer.WriteUuid(TopicId);
             }
 
-            if (Name is null && !(version >= 10)) throw GeneratedCodeSupport.NullField("MetadataRequest.MetadataRequestTopic", "Name", version);
+            if (Name is null && version < 10) throw GeneratedCodeSupport.NullField("MetadataRequest.MetadataRequestTopic", "Name", version);
             if (version >= 9)
             {
                 writer.WriteCompactNullableString(Name);
@@ -288,7 +286,7 @@ public sealed class MetadataRequest : IRequestMessage, IProtocolMessage<Metadata
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

@@ -20,9 +20,8 @@ public sealed class MetadataResponse : IResponseMessage, IProtocolMessage<Metada
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private MetadataResponse(SkipDefaults skip)
+    private MetadataResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -204,7 +203,7 @@ public sealed class MetadataResponse : IResponseMessage, IProtocolMessage<Metada
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -251,9 +250,8 @@ public sealed class MetadataResponse : IResponseMessage, IProtocolMessage<Metada
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private MetadataResponseBroker(SkipDefaults skip)
+        private MetadataResponseBroker(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -338,7 +336,7 @@ public sealed class MetadataResponse : IResponseMessage, IProtocolMessage<Metada
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -384,9 +382,8 @@ public sealed class MetadataResponse : IResponseMessage, IProtocolMessage<Metada
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private MetadataResponseTopic(SkipDefaults skip)
+        private MetadataResponseTopic(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -422,7 +419,7 @@ public sealed class MetadataResponse : IResponseMessage, IProtocolMessage<Metada
         {
             writer.WriteInt16(ErrorCode);
 
-            if (Name is null && !(version == 12)) throw GeneratedCodeSupport.NullField("MetadataResponse.MetadataResponseTopic", "Name", version);
+            if (Name is null && version != 12) throw GeneratedCodeSupport.NullField("MetadataResponse.MetadataResponseTopic", "Name", version);
             if (version >= 9)
             {
                 writer.WriteCompactNullableString(Name);
@@ -525,7 +522,7 @@ public sealed class MetadataResponse : IResponseMessage, IProtocolMessage<Metada
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -576,9 +573,8 @@ public sealed class MetadataResponse : IResponseMessage, IProtocolMessage<Metada
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private MetadataResponsePartition(SkipDefaults skip)
+        private MetadataResponsePartition(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -737,7 +733,7 @@ public sealed class MetadataResponse : IResponseMessage, IProtocolMessage<Metada
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

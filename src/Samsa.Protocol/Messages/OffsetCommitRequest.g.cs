@@ -21,9 +21,8 @@ public sealed class OffsetCommitRequest : IRequestMessage, IProtocolMessage<Offs
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private OffsetCommitRequest(SkipDefaults skip)
+    private OffsetCommitRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -200,7 +199,7 @@ public sealed class OffsetCommitRequest : IRequestMessage, IProtocolMessage<Offs
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -248,9 +247,8 @@ public sealed class OffsetCommitRequest : IRequestMessage, IProtocolMessage<Offs
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private OffsetCommitRequestTopic(SkipDefaults skip)
+        private OffsetCommitRequestTopic(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -324,7 +322,7 @@ public sealed class OffsetCommitRequest : IRequestMessage, IProtocolMessage<Offs
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -366,9 +364,8 @@ public sealed class OffsetCommitRequest : IRequestMessage, IProtocolMessage<Offs
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private OffsetCommitRequestPartition(SkipDefaults skip)
+        private OffsetCommitRequestPartition(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -467,7 +464,7 @@ public sealed class OffsetCommitRequest : IRequestMessage, IProtocolMessage<Offs
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

@@ -17,9 +17,8 @@ public sealed class OffsetCommitResponse : IResponseMessage, IProtocolMessage<Of
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private OffsetCommitResponse(SkipDefaults skip)
+    private OffsetCommitResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -108,7 +107,7 @@ public sealed class OffsetCommitResponse : IResponseMessage, IProtocolMessage<Of
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -148,9 +147,8 @@ public sealed class OffsetCommitResponse : IResponseMessage, IProtocolMessage<Of
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private OffsetCommitResponseTopic(SkipDefaults skip)
+        private OffsetCommitResponseTopic(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -224,7 +222,7 @@ public sealed class OffsetCommitResponse : IResponseMessage, IProtocolMessage<Of
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -263,9 +261,8 @@ public sealed class OffsetCommitResponse : IResponseMessage, IProtocolMessage<Of
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private OffsetCommitResponsePartition(SkipDefaults skip)
+        private OffsetCommitResponsePartition(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -309,7 +306,7 @@ public sealed class OffsetCommitResponse : IResponseMessage, IProtocolMessage<Of
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

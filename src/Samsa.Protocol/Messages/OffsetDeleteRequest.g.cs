@@ -18,9 +18,8 @@ public sealed class OffsetDeleteRequest : IRequestMessage, IProtocolMessage<Offs
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private OffsetDeleteRequest(SkipDefaults skip)
+    private OffsetDeleteRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -114,9 +113,8 @@ public sealed class OffsetDeleteRequest : IRequestMessage, IProtocolMessage<Offs
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private OffsetDeleteRequestTopic(SkipDefaults skip)
+        private OffsetDeleteRequestTopic(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -197,9 +195,8 @@ public sealed class OffsetDeleteRequest : IRequestMessage, IProtocolMessage<Offs
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private OffsetDeleteRequestPartition(SkipDefaults skip)
+        private OffsetDeleteRequestPartition(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 

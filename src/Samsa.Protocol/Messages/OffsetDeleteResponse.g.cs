@@ -17,9 +17,8 @@ public sealed class OffsetDeleteResponse : IResponseMessage, IProtocolMessage<Of
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private OffsetDeleteResponse(SkipDefaults skip)
+    private OffsetDeleteResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -120,9 +119,8 @@ public sealed class OffsetDeleteResponse : IResponseMessage, IProtocolMessage<Of
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private OffsetDeleteResponseTopic(SkipDefaults skip)
+        private OffsetDeleteResponseTopic(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -203,9 +201,8 @@ public sealed class OffsetDeleteResponse : IResponseMessage, IProtocolMessage<Of
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private OffsetDeleteResponsePartition(SkipDefaults skip)
+        private OffsetDeleteResponsePartition(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 

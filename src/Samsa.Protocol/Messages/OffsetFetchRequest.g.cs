@@ -19,9 +19,8 @@ public sealed class OffsetFetchRequest : IRequestMessage, IProtocolMessage<Offse
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private OffsetFetchRequest(SkipDefaults skip)
+    private OffsetFetchRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -75,7 +74,7 @@ public sealed class OffsetFetchRequest : IRequestMessage, IProtocolMessage<Offse
         {
             if (Topics is null)
             {
-                if (!(version >= 2)) throw GeneratedCodeSupport.NullField("OffsetFetchRequest", "Topics", version);
+                if (version < 2) throw GeneratedCodeSupport.NullField("OffsetFetchRequest", "Topics", version);
                 if (version >= 6)
                 {
                     writer.WriteCompactArrayLength(-1);
@@ -164,7 +163,7 @@ public sealed class OffsetFetchRequest : IRequestMessage, IProtocolMessage<Offse
             var topicsCount = version >= 6 ? reader.ReadCompactArrayLength(topicsMinimumSize) : reader.ReadArrayLength(topicsMinimumSize);
             if (topicsCount < 0)
             {
-                if (!(version >= 2)) throw GeneratedCodeSupport.NullInNonNullable("OffsetFetchRequest", "Topics");
+                if (version < 2) throw GeneratedCodeSupport.NullInNonNullable("OffsetFetchRequest", "Topics");
                 result.Topics = null;
             }
             else
@@ -213,7 +212,7 @@ public sealed class OffsetFetchRequest : IRequestMessage, IProtocolMessage<Offse
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -257,9 +256,8 @@ public sealed class OffsetFetchRequest : IRequestMessage, IProtocolMessage<Offse
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private OffsetFetchRequestTopic(SkipDefaults skip)
+        private OffsetFetchRequestTopic(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -332,7 +330,7 @@ public sealed class OffsetFetchRequest : IRequestMessage, IProtocolMessage<Offse
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -374,9 +372,8 @@ public sealed class OffsetFetchRequest : IRequestMessage, IProtocolMessage<Offse
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private OffsetFetchRequestGroup(SkipDefaults skip)
+        private OffsetFetchRequestGroup(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -474,7 +471,7 @@ public sealed class OffsetFetchRequest : IRequestMessage, IProtocolMessage<Offse
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -518,9 +515,8 @@ public sealed class OffsetFetchRequest : IRequestMessage, IProtocolMessage<Offse
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private OffsetFetchRequestTopics(SkipDefaults skip)
+        private OffsetFetchRequestTopics(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -570,7 +566,7 @@ public sealed class OffsetFetchRequest : IRequestMessage, IProtocolMessage<Offse
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

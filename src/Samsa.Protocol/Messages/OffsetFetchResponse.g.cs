@@ -18,9 +18,8 @@ public sealed class OffsetFetchResponse : IResponseMessage, IProtocolMessage<Off
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private OffsetFetchResponse(SkipDefaults skip)
+    private OffsetFetchResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -175,7 +174,7 @@ public sealed class OffsetFetchResponse : IResponseMessage, IProtocolMessage<Off
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -219,9 +218,8 @@ public sealed class OffsetFetchResponse : IResponseMessage, IProtocolMessage<Off
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private OffsetFetchResponseTopic(SkipDefaults skip)
+        private OffsetFetchResponseTopic(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -295,7 +293,7 @@ public sealed class OffsetFetchResponse : IResponseMessage, IProtocolMessage<Off
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -336,9 +334,8 @@ public sealed class OffsetFetchResponse : IResponseMessage, IProtocolMessage<Off
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private OffsetFetchResponsePartition(SkipDefaults skip)
+        private OffsetFetchResponsePartition(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -422,7 +419,7 @@ public sealed class OffsetFetchResponse : IResponseMessage, IProtocolMessage<Off
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -469,9 +466,8 @@ public sealed class OffsetFetchResponse : IResponseMessage, IProtocolMessage<Off
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private OffsetFetchResponseGroup(SkipDefaults skip)
+        private OffsetFetchResponseGroup(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -529,7 +525,7 @@ public sealed class OffsetFetchResponse : IResponseMessage, IProtocolMessage<Off
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -571,9 +567,8 @@ public sealed class OffsetFetchResponse : IResponseMessage, IProtocolMessage<Off
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private OffsetFetchResponseTopics(SkipDefaults skip)
+        private OffsetFetchResponseTopics(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -623,7 +618,7 @@ public sealed class OffsetFetchResponse : IResponseMessage, IProtocolMessage<Off
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -663,9 +658,8 @@ public sealed class OffsetFetchResponse : IResponseMessage, IProtocolMessage<Off
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private OffsetFetchResponsePartitions(SkipDefaults skip)
+        private OffsetFetchResponsePartitions(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -718,7 +712,7 @@ public sealed class OffsetFetchResponse : IResponseMessage, IProtocolMessage<Off
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

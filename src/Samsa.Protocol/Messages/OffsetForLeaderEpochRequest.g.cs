@@ -18,9 +18,8 @@ public sealed class OffsetForLeaderEpochRequest : IRequestMessage, IProtocolMess
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private OffsetForLeaderEpochRequest(SkipDefaults skip)
+    private OffsetForLeaderEpochRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -109,7 +108,7 @@ public sealed class OffsetForLeaderEpochRequest : IRequestMessage, IProtocolMess
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -149,9 +148,8 @@ public sealed class OffsetForLeaderEpochRequest : IRequestMessage, IProtocolMess
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private OffsetForLeaderTopic(SkipDefaults skip)
+        private OffsetForLeaderTopic(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -225,7 +223,7 @@ public sealed class OffsetForLeaderEpochRequest : IRequestMessage, IProtocolMess
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -265,9 +263,8 @@ public sealed class OffsetForLeaderEpochRequest : IRequestMessage, IProtocolMess
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private OffsetForLeaderPartition(SkipDefaults skip)
+        private OffsetForLeaderPartition(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -331,7 +328,7 @@ public sealed class OffsetForLeaderEpochRequest : IRequestMessage, IProtocolMess
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

@@ -17,9 +17,8 @@ public sealed class OffsetForLeaderEpochResponse : IResponseMessage, IProtocolMe
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private OffsetForLeaderEpochResponse(SkipDefaults skip)
+    private OffsetForLeaderEpochResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -108,7 +107,7 @@ public sealed class OffsetForLeaderEpochResponse : IResponseMessage, IProtocolMe
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -148,9 +147,8 @@ public sealed class OffsetForLeaderEpochResponse : IResponseMessage, IProtocolMe
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private OffsetForLeaderTopicResult(SkipDefaults skip)
+        private OffsetForLeaderTopicResult(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -224,7 +222,7 @@ public sealed class OffsetForLeaderEpochResponse : IResponseMessage, IProtocolMe
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -265,9 +263,8 @@ public sealed class OffsetForLeaderEpochResponse : IResponseMessage, IProtocolMe
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private EpochEndOffset(SkipDefaults skip)
+        private EpochEndOffset(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -337,7 +334,7 @@ public sealed class OffsetForLeaderEpochResponse : IResponseMessage, IProtocolMe
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

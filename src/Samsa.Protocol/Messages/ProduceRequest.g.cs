@@ -17,9 +17,8 @@ public sealed class ProduceRequest : IRequestMessage, IProtocolMessage<ProduceRe
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ProduceRequest(SkipDefaults skip)
+    private ProduceRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -133,7 +132,7 @@ public sealed class ProduceRequest : IRequestMessage, IProtocolMessage<ProduceRe
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -177,9 +176,8 @@ public sealed class ProduceRequest : IRequestMessage, IProtocolMessage<ProduceRe
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private TopicProduceData(SkipDefaults skip)
+        private TopicProduceData(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -253,7 +251,7 @@ public sealed class ProduceRequest : IRequestMessage, IProtocolMessage<ProduceRe
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -292,9 +290,8 @@ public sealed class ProduceRequest : IRequestMessage, IProtocolMessage<ProduceRe
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private PartitionProduceData(SkipDefaults skip)
+        private PartitionProduceData(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -338,7 +335,7 @@ public sealed class ProduceRequest : IRequestMessage, IProtocolMessage<ProduceRe
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

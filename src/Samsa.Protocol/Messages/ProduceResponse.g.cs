@@ -18,9 +18,8 @@ public sealed class ProduceResponse : IResponseMessage, IProtocolMessage<Produce
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ProduceResponse(SkipDefaults skip)
+    private ProduceResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -141,7 +140,7 @@ public sealed class ProduceResponse : IResponseMessage, IProtocolMessage<Produce
                 {
                     case 0:
                     {
-                        if (!(version >= 10)) throw GeneratedCodeSupport.TagNotInVersion("ProduceResponse", tag, version);
+                        if (version < 10) throw GeneratedCodeSupport.TagNotInVersion("ProduceResponse", tag, version);
                         var taggedValue = reader.ReadTaggedValue();
                         var taggedNodeEndpointsCount = taggedValue.ReadCompactArrayLength(11);
                         if (taggedNodeEndpointsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("ProduceResponse", "NodeEndpoints");
@@ -156,7 +155,7 @@ public sealed class ProduceResponse : IResponseMessage, IProtocolMessage<Produce
                     }
                     default:
                     {
-                        (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                        (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                         break;
                     }
                 }
@@ -201,9 +200,8 @@ public sealed class ProduceResponse : IResponseMessage, IProtocolMessage<Produce
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private TopicProduceResponse(SkipDefaults skip)
+        private TopicProduceResponse(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -277,7 +275,7 @@ public sealed class ProduceResponse : IResponseMessage, IProtocolMessage<Produce
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -320,9 +318,8 @@ public sealed class ProduceResponse : IResponseMessage, IProtocolMessage<Produce
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private PartitionProduceResponse(SkipDefaults skip)
+        private PartitionProduceResponse(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -497,7 +494,7 @@ public sealed class ProduceResponse : IResponseMessage, IProtocolMessage<Produce
                     {
                         case 0:
                         {
-                            if (!(version >= 10)) throw GeneratedCodeSupport.TagNotInVersion("ProduceResponse.PartitionProduceResponse", tag, version);
+                            if (version < 10) throw GeneratedCodeSupport.TagNotInVersion("ProduceResponse.PartitionProduceResponse", tag, version);
                             var taggedValue = reader.ReadTaggedValue();
                             result.CurrentLeader = ProduceResponse.LeaderIdAndEpoch.Read(ref taggedValue, version);
                             taggedValue.EnsureConsumed("ProduceResponse.PartitionProduceResponse.CurrentLeader");
@@ -505,7 +502,7 @@ public sealed class ProduceResponse : IResponseMessage, IProtocolMessage<Produce
                         }
                         default:
                         {
-                            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                             break;
                         }
                     }
@@ -559,9 +556,8 @@ public sealed class ProduceResponse : IResponseMessage, IProtocolMessage<Produce
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private BatchIndexAndErrorMessage(SkipDefaults skip)
+        private BatchIndexAndErrorMessage(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -613,7 +609,7 @@ public sealed class ProduceResponse : IResponseMessage, IProtocolMessage<Produce
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -657,9 +653,8 @@ public sealed class ProduceResponse : IResponseMessage, IProtocolMessage<Produce
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private LeaderIdAndEpoch(SkipDefaults skip)
+        private LeaderIdAndEpoch(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -694,7 +689,7 @@ public sealed class ProduceResponse : IResponseMessage, IProtocolMessage<Produce
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -733,9 +728,8 @@ public sealed class ProduceResponse : IResponseMessage, IProtocolMessage<Produce
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private NodeEndpoint(SkipDefaults skip)
+        private NodeEndpoint(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -785,7 +779,7 @@ public sealed class ProduceResponse : IResponseMessage, IProtocolMessage<Produce
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

@@ -17,9 +17,8 @@ public sealed class PushTelemetryRequest : IRequestMessage, IProtocolMessage<Pus
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private PushTelemetryRequest(SkipDefaults skip)
+    private PushTelemetryRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -86,7 +85,7 @@ public sealed class PushTelemetryRequest : IRequestMessage, IProtocolMessage<Pus
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;

@@ -17,9 +17,8 @@ public sealed class ReadShareGroupStateResponse : IResponseMessage, IProtocolMes
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ReadShareGroupStateResponse(SkipDefaults skip)
+    private ReadShareGroupStateResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -73,7 +72,7 @@ public sealed class ReadShareGroupStateResponse : IResponseMessage, IProtocolMes
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;
@@ -109,9 +108,8 @@ public sealed class ReadShareGroupStateResponse : IResponseMessage, IProtocolMes
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private ReadStateResult(SkipDefaults skip)
+        private ReadStateResult(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -160,7 +158,7 @@ public sealed class ReadShareGroupStateResponse : IResponseMessage, IProtocolMes
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -199,9 +197,8 @@ public sealed class ReadShareGroupStateResponse : IResponseMessage, IProtocolMes
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private PartitionResult(SkipDefaults skip)
+        private PartitionResult(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -273,7 +270,7 @@ public sealed class ReadShareGroupStateResponse : IResponseMessage, IProtocolMes
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -319,9 +316,8 @@ public sealed class ReadShareGroupStateResponse : IResponseMessage, IProtocolMes
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private StateBatch(SkipDefaults skip)
+        private StateBatch(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -368,7 +364,7 @@ public sealed class ReadShareGroupStateResponse : IResponseMessage, IProtocolMes
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

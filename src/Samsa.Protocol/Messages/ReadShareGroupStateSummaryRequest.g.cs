@@ -18,9 +18,8 @@ public sealed class ReadShareGroupStateSummaryRequest : IRequestMessage, IProtoc
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ReadShareGroupStateSummaryRequest(SkipDefaults skip)
+    private ReadShareGroupStateSummaryRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -82,7 +81,7 @@ public sealed class ReadShareGroupStateSummaryRequest : IRequestMessage, IProtoc
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;
@@ -120,9 +119,8 @@ public sealed class ReadShareGroupStateSummaryRequest : IRequestMessage, IProtoc
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private ReadStateSummaryData(SkipDefaults skip)
+        private ReadStateSummaryData(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -171,7 +169,7 @@ public sealed class ReadShareGroupStateSummaryRequest : IRequestMessage, IProtoc
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -209,9 +207,8 @@ public sealed class ReadShareGroupStateSummaryRequest : IRequestMessage, IProtoc
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private PartitionData(SkipDefaults skip)
+        private PartitionData(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -246,7 +243,7 @@ public sealed class ReadShareGroupStateSummaryRequest : IRequestMessage, IProtoc
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

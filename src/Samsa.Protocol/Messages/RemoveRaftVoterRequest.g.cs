@@ -17,9 +17,8 @@ public sealed class RemoveRaftVoterRequest : IRequestMessage, IProtocolMessage<R
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private RemoveRaftVoterRequest(SkipDefaults skip)
+    private RemoveRaftVoterRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -71,7 +70,7 @@ public sealed class RemoveRaftVoterRequest : IRequestMessage, IProtocolMessage<R
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;

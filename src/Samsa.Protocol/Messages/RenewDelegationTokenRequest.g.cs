@@ -17,9 +17,8 @@ public sealed class RenewDelegationTokenRequest : IRequestMessage, IProtocolMess
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private RenewDelegationTokenRequest(SkipDefaults skip)
+    private RenewDelegationTokenRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -84,7 +83,7 @@ public sealed class RenewDelegationTokenRequest : IRequestMessage, IProtocolMess
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 

@@ -16,9 +16,8 @@ public sealed class RenewDelegationTokenResponse : IResponseMessage, IProtocolMe
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private RenewDelegationTokenResponse(SkipDefaults skip)
+    private RenewDelegationTokenResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -80,7 +79,7 @@ public sealed class RenewDelegationTokenResponse : IResponseMessage, IProtocolMe
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 

@@ -16,9 +16,8 @@ public sealed class ResponseHeader : IProtocolMessage<ResponseHeader>, IEquatabl
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ResponseHeader(SkipDefaults skip)
+    private ResponseHeader(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -66,7 +65,7 @@ public sealed class ResponseHeader : IProtocolMessage<ResponseHeader>, IEquatabl
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 

@@ -17,9 +17,8 @@ public sealed class SaslAuthenticateRequest : IRequestMessage, IProtocolMessage<
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private SaslAuthenticateRequest(SkipDefaults skip)
+    private SaslAuthenticateRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -77,7 +76,7 @@ public sealed class SaslAuthenticateRequest : IRequestMessage, IProtocolMessage<
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 

@@ -18,9 +18,8 @@ public sealed class SaslAuthenticateResponse : IResponseMessage, IProtocolMessag
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private SaslAuthenticateResponse(SkipDefaults skip)
+    private SaslAuthenticateResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -117,7 +116,7 @@ public sealed class SaslAuthenticateResponse : IResponseMessage, IProtocolMessag
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 

@@ -17,9 +17,8 @@ public sealed class SaslHandshakeRequest : IRequestMessage, IProtocolMessage<Sas
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private SaslHandshakeRequest(SkipDefaults skip)
+    private SaslHandshakeRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 

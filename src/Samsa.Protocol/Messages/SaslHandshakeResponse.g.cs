@@ -17,9 +17,8 @@ public sealed class SaslHandshakeResponse : IResponseMessage, IProtocolMessage<S
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private SaslHandshakeResponse(SkipDefaults skip)
+    private SaslHandshakeResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 

@@ -18,9 +18,8 @@ public sealed class ShareAcknowledgeResponse : IResponseMessage, IProtocolMessag
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ShareAcknowledgeResponse(SkipDefaults skip)
+    private ShareAcknowledgeResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -113,7 +112,7 @@ public sealed class ShareAcknowledgeResponse : IResponseMessage, IProtocolMessag
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;
@@ -157,9 +156,8 @@ public sealed class ShareAcknowledgeResponse : IResponseMessage, IProtocolMessag
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private ShareAcknowledgeTopicResponse(SkipDefaults skip)
+        private ShareAcknowledgeTopicResponse(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -208,7 +206,7 @@ public sealed class ShareAcknowledgeResponse : IResponseMessage, IProtocolMessag
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -247,9 +245,8 @@ public sealed class ShareAcknowledgeResponse : IResponseMessage, IProtocolMessag
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private PartitionData(SkipDefaults skip)
+        private PartitionData(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -297,7 +294,7 @@ public sealed class ShareAcknowledgeResponse : IResponseMessage, IProtocolMessag
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -342,9 +339,8 @@ public sealed class ShareAcknowledgeResponse : IResponseMessage, IProtocolMessag
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private LeaderIdAndEpoch(SkipDefaults skip)
+        private LeaderIdAndEpoch(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -379,7 +375,7 @@ public sealed class ShareAcknowledgeResponse : IResponseMessage, IProtocolMessag
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -418,9 +414,8 @@ public sealed class ShareAcknowledgeResponse : IResponseMessage, IProtocolMessag
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private NodeEndpoint(SkipDefaults skip)
+        private NodeEndpoint(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -470,7 +465,7 @@ public sealed class ShareAcknowledgeResponse : IResponseMessage, IProtocolMessag
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

@@ -20,9 +20,8 @@ public sealed class ShareFetchRequest : IRequestMessage, IProtocolMessage<ShareF
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ShareFetchRequest(SkipDefaults skip)
+    private ShareFetchRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -133,7 +132,7 @@ public sealed class ShareFetchRequest : IRequestMessage, IProtocolMessage<ShareF
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;
@@ -183,9 +182,8 @@ public sealed class ShareFetchRequest : IRequestMessage, IProtocolMessage<ShareF
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private FetchTopic(SkipDefaults skip)
+        private FetchTopic(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -234,7 +232,7 @@ public sealed class ShareFetchRequest : IRequestMessage, IProtocolMessage<ShareF
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -273,9 +271,8 @@ public sealed class ShareFetchRequest : IRequestMessage, IProtocolMessage<ShareF
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private FetchPartition(SkipDefaults skip)
+        private FetchPartition(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -330,7 +327,7 @@ public sealed class ShareFetchRequest : IRequestMessage, IProtocolMessage<ShareF
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -371,9 +368,8 @@ public sealed class ShareFetchRequest : IRequestMessage, IProtocolMessage<ShareF
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private AcknowledgementBatch(SkipDefaults skip)
+        private AcknowledgementBatch(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -428,7 +424,7 @@ public sealed class ShareFetchRequest : IRequestMessage, IProtocolMessage<ShareF
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -469,9 +465,8 @@ public sealed class ShareFetchRequest : IRequestMessage, IProtocolMessage<ShareF
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private ForgottenTopic(SkipDefaults skip)
+        private ForgottenTopic(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -520,7 +515,7 @@ public sealed class ShareFetchRequest : IRequestMessage, IProtocolMessage<ShareF
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

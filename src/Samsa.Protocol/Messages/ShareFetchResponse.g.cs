@@ -18,9 +18,8 @@ public sealed class ShareFetchResponse : IResponseMessage, IProtocolMessage<Shar
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ShareFetchResponse(SkipDefaults skip)
+    private ShareFetchResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -113,7 +112,7 @@ public sealed class ShareFetchResponse : IResponseMessage, IProtocolMessage<Shar
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;
@@ -157,9 +156,8 @@ public sealed class ShareFetchResponse : IResponseMessage, IProtocolMessage<Shar
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private ShareFetchableTopicResponse(SkipDefaults skip)
+        private ShareFetchableTopicResponse(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -208,7 +206,7 @@ public sealed class ShareFetchResponse : IResponseMessage, IProtocolMessage<Shar
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -248,9 +246,8 @@ public sealed class ShareFetchResponse : IResponseMessage, IProtocolMessage<Shar
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private PartitionData(SkipDefaults skip)
+        private PartitionData(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -337,7 +334,7 @@ public sealed class ShareFetchResponse : IResponseMessage, IProtocolMessage<Shar
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -390,9 +387,8 @@ public sealed class ShareFetchResponse : IResponseMessage, IProtocolMessage<Shar
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private LeaderIdAndEpoch(SkipDefaults skip)
+        private LeaderIdAndEpoch(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -427,7 +423,7 @@ public sealed class ShareFetchResponse : IResponseMessage, IProtocolMessage<Shar
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -465,9 +461,8 @@ public sealed class ShareFetchResponse : IResponseMessage, IProtocolMessage<Shar
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private AcquiredRecords(SkipDefaults skip)
+        private AcquiredRecords(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -508,7 +503,7 @@ public sealed class ShareFetchResponse : IResponseMessage, IProtocolMessage<Shar
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -549,9 +544,8 @@ public sealed class ShareFetchResponse : IResponseMessage, IProtocolMessage<Shar
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private NodeEndpoint(SkipDefaults skip)
+        private NodeEndpoint(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -601,7 +595,7 @@ public sealed class ShareFetchResponse : IResponseMessage, IProtocolMessage<Shar
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

@@ -17,9 +17,8 @@ public sealed class ShareGroupDescribeRequest : IRequestMessage, IProtocolMessag
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ShareGroupDescribeRequest(SkipDefaults skip)
+    private ShareGroupDescribeRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -81,7 +80,7 @@ public sealed class ShareGroupDescribeRequest : IRequestMessage, IProtocolMessag
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;

@@ -17,9 +17,8 @@ public sealed class ShareGroupDescribeResponse : IResponseMessage, IProtocolMess
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ShareGroupDescribeResponse(SkipDefaults skip)
+    private ShareGroupDescribeResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -80,7 +79,7 @@ public sealed class ShareGroupDescribeResponse : IResponseMessage, IProtocolMess
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;
@@ -122,9 +121,8 @@ public sealed class ShareGroupDescribeResponse : IResponseMessage, IProtocolMess
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private DescribedGroup(SkipDefaults skip)
+        private DescribedGroup(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -224,7 +222,7 @@ public sealed class ShareGroupDescribeResponse : IResponseMessage, IProtocolMess
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -281,9 +279,8 @@ public sealed class ShareGroupDescribeResponse : IResponseMessage, IProtocolMess
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private Member(SkipDefaults skip)
+        private Member(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -371,7 +368,7 @@ public sealed class ShareGroupDescribeResponse : IResponseMessage, IProtocolMess
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -421,9 +418,8 @@ public sealed class ShareGroupDescribeResponse : IResponseMessage, IProtocolMess
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private TopicPartitions(SkipDefaults skip)
+        private TopicPartitions(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -480,7 +476,7 @@ public sealed class ShareGroupDescribeResponse : IResponseMessage, IProtocolMess
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -524,9 +520,8 @@ public sealed class ShareGroupDescribeResponse : IResponseMessage, IProtocolMess
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private Assignment(SkipDefaults skip)
+        private Assignment(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -568,7 +563,7 @@ public sealed class ShareGroupDescribeResponse : IResponseMessage, IProtocolMess
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

@@ -18,9 +18,8 @@ public sealed class ShareGroupHeartbeatRequest : IRequestMessage, IProtocolMessa
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ShareGroupHeartbeatRequest(SkipDefaults skip)
+    private ShareGroupHeartbeatRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -115,7 +114,7 @@ public sealed class ShareGroupHeartbeatRequest : IRequestMessage, IProtocolMessa
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;

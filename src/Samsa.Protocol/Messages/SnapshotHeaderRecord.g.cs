@@ -16,9 +16,8 @@ public sealed class SnapshotHeaderRecord : IProtocolMessage<SnapshotHeaderRecord
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private SnapshotHeaderRecord(SkipDefaults skip)
+    private SnapshotHeaderRecord(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -63,7 +62,7 @@ public sealed class SnapshotHeaderRecord : IProtocolMessage<SnapshotHeaderRecord
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;

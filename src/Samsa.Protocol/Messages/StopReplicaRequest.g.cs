@@ -20,9 +20,8 @@ public sealed class StopReplicaRequest : IRequestMessage, IProtocolMessage<StopR
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private StopReplicaRequest(SkipDefaults skip)
+    private StopReplicaRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -252,7 +251,7 @@ public sealed class StopReplicaRequest : IRequestMessage, IProtocolMessage<StopR
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -303,9 +302,8 @@ public sealed class StopReplicaRequest : IRequestMessage, IProtocolMessage<StopR
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private StopReplicaPartitionV0(SkipDefaults skip)
+        private StopReplicaPartitionV0(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -374,9 +372,8 @@ public sealed class StopReplicaRequest : IRequestMessage, IProtocolMessage<StopR
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private StopReplicaTopicV1(SkipDefaults skip)
+        private StopReplicaTopicV1(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -449,7 +446,7 @@ public sealed class StopReplicaRequest : IRequestMessage, IProtocolMessage<StopR
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -490,9 +487,8 @@ public sealed class StopReplicaRequest : IRequestMessage, IProtocolMessage<StopR
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private StopReplicaTopicState(SkipDefaults skip)
+        private StopReplicaTopicState(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -542,7 +538,7 @@ public sealed class StopReplicaRequest : IRequestMessage, IProtocolMessage<StopR
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -581,9 +577,8 @@ public sealed class StopReplicaRequest : IRequestMessage, IProtocolMessage<StopR
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private StopReplicaPartitionState(SkipDefaults skip)
+        private StopReplicaPartitionState(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -624,7 +619,7 @@ public sealed class StopReplicaRequest : IRequestMessage, IProtocolMessage<StopR
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

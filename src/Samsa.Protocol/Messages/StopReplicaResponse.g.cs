@@ -17,9 +17,8 @@ public sealed class StopReplicaResponse : IResponseMessage, IProtocolMessage<Sto
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private StopReplicaResponse(SkipDefaults skip)
+    private StopReplicaResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -96,7 +95,7 @@ public sealed class StopReplicaResponse : IResponseMessage, IProtocolMessage<Sto
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -135,9 +134,8 @@ public sealed class StopReplicaResponse : IResponseMessage, IProtocolMessage<Sto
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private StopReplicaPartitionError(SkipDefaults skip)
+        private StopReplicaPartitionError(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -196,7 +194,7 @@ public sealed class StopReplicaResponse : IResponseMessage, IProtocolMessage<Sto
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

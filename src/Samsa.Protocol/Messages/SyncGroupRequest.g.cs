@@ -19,9 +19,8 @@ public sealed class SyncGroupRequest : IRequestMessage, IProtocolMessage<SyncGro
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private SyncGroupRequest(SkipDefaults skip)
+    private SyncGroupRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -194,7 +193,7 @@ public sealed class SyncGroupRequest : IRequestMessage, IProtocolMessage<SyncGro
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -244,9 +243,8 @@ public sealed class SyncGroupRequest : IRequestMessage, IProtocolMessage<SyncGro
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private SyncGroupRequestAssignment(SkipDefaults skip)
+        private SyncGroupRequestAssignment(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -307,7 +305,7 @@ public sealed class SyncGroupRequest : IRequestMessage, IProtocolMessage<SyncGro
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

@@ -17,9 +17,8 @@ public sealed class SyncGroupResponse : IResponseMessage, IProtocolMessage<SyncG
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private SyncGroupResponse(SkipDefaults skip)
+    private SyncGroupResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -140,7 +139,7 @@ public sealed class SyncGroupResponse : IResponseMessage, IProtocolMessage<SyncG
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 

@@ -21,9 +21,8 @@ public sealed class TxnOffsetCommitRequest : IRequestMessage, IProtocolMessage<T
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private TxnOffsetCommitRequest(SkipDefaults skip)
+    private TxnOffsetCommitRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -204,7 +203,7 @@ public sealed class TxnOffsetCommitRequest : IRequestMessage, IProtocolMessage<T
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -256,9 +255,8 @@ public sealed class TxnOffsetCommitRequest : IRequestMessage, IProtocolMessage<T
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private TxnOffsetCommitRequestTopic(SkipDefaults skip)
+        private TxnOffsetCommitRequestTopic(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -332,7 +330,7 @@ public sealed class TxnOffsetCommitRequest : IRequestMessage, IProtocolMessage<T
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -373,9 +371,8 @@ public sealed class TxnOffsetCommitRequest : IRequestMessage, IProtocolMessage<T
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private TxnOffsetCommitRequestPartition(SkipDefaults skip)
+        private TxnOffsetCommitRequestPartition(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -452,7 +449,7 @@ public sealed class TxnOffsetCommitRequest : IRequestMessage, IProtocolMessage<T
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

@@ -17,9 +17,8 @@ public sealed class UnregisterBrokerResponse : IResponseMessage, IProtocolMessag
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private UnregisterBrokerResponse(SkipDefaults skip)
+    private UnregisterBrokerResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -72,7 +71,7 @@ public sealed class UnregisterBrokerResponse : IResponseMessage, IProtocolMessag
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;

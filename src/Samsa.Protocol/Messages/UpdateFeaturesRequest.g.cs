@@ -18,9 +18,8 @@ public sealed class UpdateFeaturesRequest : IRequestMessage, IProtocolMessage<Up
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private UpdateFeaturesRequest(SkipDefaults skip)
+    private UpdateFeaturesRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -103,7 +102,7 @@ public sealed class UpdateFeaturesRequest : IRequestMessage, IProtocolMessage<Up
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;
@@ -144,9 +143,8 @@ public sealed class UpdateFeaturesRequest : IRequestMessage, IProtocolMessage<Up
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private FeatureUpdateKey(SkipDefaults skip)
+        private FeatureUpdateKey(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -227,7 +225,7 @@ public sealed class UpdateFeaturesRequest : IRequestMessage, IProtocolMessage<Up
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

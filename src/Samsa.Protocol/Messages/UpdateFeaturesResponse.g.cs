@@ -18,9 +18,8 @@ public sealed class UpdateFeaturesResponse : IResponseMessage, IProtocolMessage<
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private UpdateFeaturesResponse(SkipDefaults skip)
+    private UpdateFeaturesResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -103,7 +102,7 @@ public sealed class UpdateFeaturesResponse : IResponseMessage, IProtocolMessage<
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;
@@ -146,9 +145,8 @@ public sealed class UpdateFeaturesResponse : IResponseMessage, IProtocolMessage<
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private UpdatableFeatureResult(SkipDefaults skip)
+        private UpdatableFeatureResult(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -191,7 +189,7 @@ public sealed class UpdateFeaturesResponse : IResponseMessage, IProtocolMessage<
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

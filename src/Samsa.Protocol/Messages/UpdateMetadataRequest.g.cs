@@ -20,9 +20,8 @@ public sealed class UpdateMetadataRequest : IRequestMessage, IProtocolMessage<Up
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private UpdateMetadataRequest(SkipDefaults skip)
+    private UpdateMetadataRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -248,7 +247,7 @@ public sealed class UpdateMetadataRequest : IRequestMessage, IProtocolMessage<Up
                 {
                     case 0:
                     {
-                        if (!(version == 8)) throw GeneratedCodeSupport.TagNotInVersion("UpdateMetadataRequest", tag, version);
+                        if (version != 8) throw GeneratedCodeSupport.TagNotInVersion("UpdateMetadataRequest", tag, version);
                         var taggedValue = reader.ReadTaggedValue();
                         result.Type = taggedValue.ReadInt8();
                         taggedValue.EnsureConsumed("UpdateMetadataRequest.Type");
@@ -256,7 +255,7 @@ public sealed class UpdateMetadataRequest : IRequestMessage, IProtocolMessage<Up
                     }
                     default:
                     {
-                        (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                        (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                         break;
                     }
                 }
@@ -311,9 +310,8 @@ public sealed class UpdateMetadataRequest : IRequestMessage, IProtocolMessage<Up
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private UpdateMetadataTopicState(SkipDefaults skip)
+        private UpdateMetadataTopicState(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -405,7 +403,7 @@ public sealed class UpdateMetadataRequest : IRequestMessage, IProtocolMessage<Up
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -449,9 +447,8 @@ public sealed class UpdateMetadataRequest : IRequestMessage, IProtocolMessage<Up
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private UpdateMetadataBroker(SkipDefaults skip)
+        private UpdateMetadataBroker(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -589,7 +586,7 @@ public sealed class UpdateMetadataRequest : IRequestMessage, IProtocolMessage<Up
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -636,9 +633,8 @@ public sealed class UpdateMetadataRequest : IRequestMessage, IProtocolMessage<Up
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private UpdateMetadataEndpoint(SkipDefaults skip)
+        private UpdateMetadataEndpoint(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -725,7 +721,7 @@ public sealed class UpdateMetadataRequest : IRequestMessage, IProtocolMessage<Up
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -772,9 +768,8 @@ public sealed class UpdateMetadataRequest : IRequestMessage, IProtocolMessage<Up
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private UpdateMetadataPartitionState(SkipDefaults skip)
+        private UpdateMetadataPartitionState(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -949,7 +944,7 @@ public sealed class UpdateMetadataRequest : IRequestMessage, IProtocolMessage<Up
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

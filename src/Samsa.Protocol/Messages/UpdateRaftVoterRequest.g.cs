@@ -19,9 +19,8 @@ public sealed class UpdateRaftVoterRequest : IRequestMessage, IProtocolMessage<U
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private UpdateRaftVoterRequest(SkipDefaults skip)
+    private UpdateRaftVoterRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -108,7 +107,7 @@ public sealed class UpdateRaftVoterRequest : IRequestMessage, IProtocolMessage<U
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;
@@ -155,9 +154,8 @@ public sealed class UpdateRaftVoterRequest : IRequestMessage, IProtocolMessage<U
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private Listener(SkipDefaults skip)
+        private Listener(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -202,7 +200,7 @@ public sealed class UpdateRaftVoterRequest : IRequestMessage, IProtocolMessage<U
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -245,9 +243,8 @@ public sealed class UpdateRaftVoterRequest : IRequestMessage, IProtocolMessage<U
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private KRaftVersionFeatureData(SkipDefaults skip)
+        private KRaftVersionFeatureData(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -282,7 +279,7 @@ public sealed class UpdateRaftVoterRequest : IRequestMessage, IProtocolMessage<U
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

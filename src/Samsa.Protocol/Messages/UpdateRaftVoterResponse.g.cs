@@ -17,9 +17,8 @@ public sealed class UpdateRaftVoterResponse : IResponseMessage, IProtocolMessage
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private UpdateRaftVoterResponse(SkipDefaults skip)
+    private UpdateRaftVoterResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -94,7 +93,7 @@ public sealed class UpdateRaftVoterResponse : IResponseMessage, IProtocolMessage
                 }
                 default:
                 {
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                     break;
                 }
             }
@@ -142,9 +141,8 @@ public sealed class UpdateRaftVoterResponse : IResponseMessage, IProtocolMessage
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private CurrentLeaderData(SkipDefaults skip)
+        private CurrentLeaderData(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -194,7 +192,7 @@ public sealed class UpdateRaftVoterResponse : IResponseMessage, IProtocolMessage
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

@@ -18,9 +18,8 @@ public sealed class VoteResponse : IResponseMessage, IProtocolMessage<VoteRespon
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private VoteResponse(SkipDefaults skip)
+    private VoteResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -112,7 +111,7 @@ public sealed class VoteResponse : IResponseMessage, IProtocolMessage<VoteRespon
             {
                 case 0:
                 {
-                    if (!(version == 1)) throw GeneratedCodeSupport.TagNotInVersion("VoteResponse", tag, version);
+                    if (version != 1) throw GeneratedCodeSupport.TagNotInVersion("VoteResponse", tag, version);
                     var taggedValue = reader.ReadTaggedValue();
                     var taggedNodeEndpointsCount = taggedValue.ReadCompactArrayLength(8);
                     if (taggedNodeEndpointsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("VoteResponse", "NodeEndpoints");
@@ -127,7 +126,7 @@ public sealed class VoteResponse : IResponseMessage, IProtocolMessage<VoteRespon
                 }
                 default:
                 {
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                     break;
                 }
             }
@@ -171,9 +170,8 @@ public sealed class VoteResponse : IResponseMessage, IProtocolMessage<VoteRespon
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private TopicData(SkipDefaults skip)
+        private TopicData(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -222,7 +220,7 @@ public sealed class VoteResponse : IResponseMessage, IProtocolMessage<VoteRespon
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -260,9 +258,8 @@ public sealed class VoteResponse : IResponseMessage, IProtocolMessage<VoteRespon
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private PartitionData(SkipDefaults skip)
+        private PartitionData(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -314,7 +311,7 @@ public sealed class VoteResponse : IResponseMessage, IProtocolMessage<VoteRespon
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -359,9 +356,8 @@ public sealed class VoteResponse : IResponseMessage, IProtocolMessage<VoteRespon
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private NodeEndpoint(SkipDefaults skip)
+        private NodeEndpoint(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -405,7 +401,7 @@ public sealed class VoteResponse : IResponseMessage, IProtocolMessage<VoteRespon
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

@@ -17,9 +17,8 @@ public sealed class VotersRecord : IProtocolMessage<VotersRecord>, IEquatable<Vo
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private VotersRecord(SkipDefaults skip)
+    private VotersRecord(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -77,7 +76,7 @@ public sealed class VotersRecord : IProtocolMessage<VotersRecord>, IEquatable<Vo
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;
@@ -116,9 +115,8 @@ public sealed class VotersRecord : IProtocolMessage<VotersRecord>, IEquatable<Vo
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private Voter(SkipDefaults skip)
+        private Voter(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -182,7 +180,7 @@ public sealed class VotersRecord : IProtocolMessage<VotersRecord>, IEquatable<Vo
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -226,9 +224,8 @@ public sealed class VotersRecord : IProtocolMessage<VotersRecord>, IEquatable<Vo
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private Endpoint(SkipDefaults skip)
+        private Endpoint(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -273,7 +270,7 @@ public sealed class VotersRecord : IProtocolMessage<VotersRecord>, IEquatable<Vo
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -316,9 +313,8 @@ public sealed class VotersRecord : IProtocolMessage<VotersRecord>, IEquatable<Vo
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private KRaftVersionFeature(SkipDefaults skip)
+        private KRaftVersionFeature(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -353,7 +349,7 @@ public sealed class VotersRecord : IProtocolMessage<VotersRecord>, IEquatable<Vo
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

@@ -18,9 +18,8 @@ public sealed class WriteShareGroupStateRequest : IRequestMessage, IProtocolMess
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private WriteShareGroupStateRequest(SkipDefaults skip)
+    private WriteShareGroupStateRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -82,7 +81,7 @@ public sealed class WriteShareGroupStateRequest : IRequestMessage, IProtocolMess
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;
@@ -120,9 +119,8 @@ public sealed class WriteShareGroupStateRequest : IRequestMessage, IProtocolMess
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private WriteStateData(SkipDefaults skip)
+        private WriteStateData(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -171,7 +169,7 @@ public sealed class WriteShareGroupStateRequest : IRequestMessage, IProtocolMess
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -210,9 +208,8 @@ public sealed class WriteShareGroupStateRequest : IRequestMessage, IProtocolMess
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private PartitionData(SkipDefaults skip)
+        private PartitionData(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -278,7 +275,7 @@ public sealed class WriteShareGroupStateRequest : IRequestMessage, IProtocolMess
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -322,9 +319,8 @@ public sealed class WriteShareGroupStateRequest : IRequestMessage, IProtocolMess
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private StateBatch(SkipDefaults skip)
+        private StateBatch(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -371,7 +367,7 @@ public sealed class WriteShareGroupStateRequest : IRequestMessage, IProtocolMess
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

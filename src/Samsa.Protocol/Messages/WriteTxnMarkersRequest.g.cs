@@ -17,9 +17,8 @@ public sealed class WriteTxnMarkersRequest : IRequestMessage, IProtocolMessage<W
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private WriteTxnMarkersRequest(SkipDefaults skip)
+    private WriteTxnMarkersRequest(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -90,7 +89,7 @@ public sealed class WriteTxnMarkersRequest : IRequestMessage, IProtocolMessage<W
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -127,9 +126,8 @@ public sealed class WriteTxnMarkersRequest : IRequestMessage, IProtocolMessage<W
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private WritableTxnMarker(SkipDefaults skip)
+        private WritableTxnMarker(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -215,7 +213,7 @@ public sealed class WriteTxnMarkersRequest : IRequestMessage, IProtocolMessage<W
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -262,9 +260,8 @@ public sealed class WriteTxnMarkersRequest : IRequestMessage, IProtocolMessage<W
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private WritableTxnMarkerTopic(SkipDefaults skip)
+        private WritableTxnMarkerTopic(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -337,7 +334,7 @@ public sealed class WriteTxnMarkersRequest : IRequestMessage, IProtocolMessage<W
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

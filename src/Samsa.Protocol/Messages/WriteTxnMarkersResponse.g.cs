@@ -17,9 +17,8 @@ public sealed class WriteTxnMarkersResponse : IResponseMessage, IProtocolMessage
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private WriteTxnMarkersResponse(SkipDefaults skip)
+    private WriteTxnMarkersResponse(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -90,7 +89,7 @@ public sealed class WriteTxnMarkersResponse : IResponseMessage, IProtocolMessage
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
         }
 
@@ -127,9 +126,8 @@ public sealed class WriteTxnMarkersResponse : IResponseMessage, IProtocolMessage
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private WritableTxnMarkerResult(SkipDefaults skip)
+        private WritableTxnMarkerResult(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -195,7 +193,7 @@ public sealed class WriteTxnMarkersResponse : IResponseMessage, IProtocolMessage
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -236,9 +234,8 @@ public sealed class WriteTxnMarkersResponse : IResponseMessage, IProtocolMessage
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private WritableTxnMarkerTopicResult(SkipDefaults skip)
+        private WritableTxnMarkerTopicResult(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -312,7 +309,7 @@ public sealed class WriteTxnMarkersResponse : IResponseMessage, IProtocolMessage
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 
@@ -351,9 +348,8 @@ public sealed class WriteTxnMarkersResponse : IResponseMessage, IProtocolMessage
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private WritableTxnMarkerPartitionResult(SkipDefaults skip)
+        private WritableTxnMarkerPartitionResult(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -397,7 +393,7 @@ public sealed class WriteTxnMarkersResponse : IResponseMessage, IProtocolMessage
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

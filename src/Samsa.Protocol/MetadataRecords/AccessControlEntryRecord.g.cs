@@ -19,9 +19,8 @@ public sealed class AccessControlEntryRecord : IMetadataRecord, IProtocolMessage
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private AccessControlEntryRecord(SkipDefaults skip)
+    private AccessControlEntryRecord(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -112,7 +111,7 @@ public sealed class AccessControlEntryRecord : IMetadataRecord, IProtocolMessage
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;

@@ -16,9 +16,8 @@ public sealed class BeginTransactionRecord : IMetadataRecord, IProtocolMessage<B
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private BeginTransactionRecord(SkipDefaults skip)
+    private BeginTransactionRecord(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -78,7 +77,7 @@ public sealed class BeginTransactionRecord : IMetadataRecord, IProtocolMessage<B
                 }
                 default:
                 {
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                     break;
                 }
             }

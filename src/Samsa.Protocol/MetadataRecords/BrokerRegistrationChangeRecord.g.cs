@@ -17,9 +17,8 @@ public sealed class BrokerRegistrationChangeRecord : IMetadataRecord, IProtocolM
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private BrokerRegistrationChangeRecord(SkipDefaults skip)
+    private BrokerRegistrationChangeRecord(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -135,7 +134,7 @@ public sealed class BrokerRegistrationChangeRecord : IMetadataRecord, IProtocolM
                 }
                 case 1:
                 {
-                    if (!(version >= 1)) throw GeneratedCodeSupport.TagNotInVersion("BrokerRegistrationChangeRecord", tag, version);
+                    if (version < 1) throw GeneratedCodeSupport.TagNotInVersion("BrokerRegistrationChangeRecord", tag, version);
                     var taggedValue = reader.ReadTaggedValue();
                     result.InControlledShutdown = taggedValue.ReadInt8();
                     taggedValue.EnsureConsumed("BrokerRegistrationChangeRecord.InControlledShutdown");
@@ -143,7 +142,7 @@ public sealed class BrokerRegistrationChangeRecord : IMetadataRecord, IProtocolM
                 }
                 case 2:
                 {
-                    if (!(version == 2)) throw GeneratedCodeSupport.TagNotInVersion("BrokerRegistrationChangeRecord", tag, version);
+                    if (version != 2) throw GeneratedCodeSupport.TagNotInVersion("BrokerRegistrationChangeRecord", tag, version);
                     var taggedValue = reader.ReadTaggedValue();
                     var taggedLogDirsCount = taggedValue.ReadCompactArrayLength(16);
                     if (taggedLogDirsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("BrokerRegistrationChangeRecord", "LogDirs");
@@ -158,7 +157,7 @@ public sealed class BrokerRegistrationChangeRecord : IMetadataRecord, IProtocolM
                 }
                 default:
                 {
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                     break;
                 }
             }

@@ -18,9 +18,8 @@ public sealed class ClientQuotaRecord : IMetadataRecord, IProtocolMessage<Client
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ClientQuotaRecord(SkipDefaults skip)
+    private ClientQuotaRecord(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -96,7 +95,7 @@ public sealed class ClientQuotaRecord : IMetadataRecord, IProtocolMessage<Client
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;
@@ -139,9 +138,8 @@ public sealed class ClientQuotaRecord : IMetadataRecord, IProtocolMessage<Client
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private EntityData(SkipDefaults skip)
+        private EntityData(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -178,7 +176,7 @@ public sealed class ClientQuotaRecord : IMetadataRecord, IProtocolMessage<Client
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

@@ -19,9 +19,8 @@ public sealed class ConfigRecord : IMetadataRecord, IProtocolMessage<ConfigRecor
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ConfigRecord(SkipDefaults skip)
+    private ConfigRecord(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -85,7 +84,7 @@ public sealed class ConfigRecord : IMetadataRecord, IProtocolMessage<ConfigRecor
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;

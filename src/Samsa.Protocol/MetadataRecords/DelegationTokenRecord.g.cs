@@ -20,9 +20,8 @@ public sealed class DelegationTokenRecord : IMetadataRecord, IProtocolMessage<De
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private DelegationTokenRecord(SkipDefaults skip)
+    private DelegationTokenRecord(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -120,7 +119,7 @@ public sealed class DelegationTokenRecord : IMetadataRecord, IProtocolMessage<De
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;

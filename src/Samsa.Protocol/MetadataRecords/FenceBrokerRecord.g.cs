@@ -16,9 +16,8 @@ public sealed class FenceBrokerRecord : IMetadataRecord, IProtocolMessage<FenceB
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private FenceBrokerRecord(SkipDefaults skip)
+    private FenceBrokerRecord(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -65,7 +64,7 @@ public sealed class FenceBrokerRecord : IMetadataRecord, IProtocolMessage<FenceB
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;

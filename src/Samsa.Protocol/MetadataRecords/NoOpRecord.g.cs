@@ -16,9 +16,8 @@ public sealed class NoOpRecord : IMetadataRecord, IProtocolMessage<NoOpRecord>, 
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private NoOpRecord(SkipDefaults skip)
+    private NoOpRecord(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -52,7 +51,7 @@ public sealed class NoOpRecord : IMetadataRecord, IProtocolMessage<NoOpRecord>, 
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;

@@ -19,9 +19,8 @@ public sealed class PartitionChangeRecord : IMetadataRecord, IProtocolMessage<Pa
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private PartitionChangeRecord(SkipDefaults skip)
+    private PartitionChangeRecord(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -385,7 +384,7 @@ public sealed class PartitionChangeRecord : IMetadataRecord, IProtocolMessage<Pa
                 }
                 case 6:
                 {
-                    if (!(version == 2)) throw GeneratedCodeSupport.TagNotInVersion("PartitionChangeRecord", tag, version);
+                    if (version != 2) throw GeneratedCodeSupport.TagNotInVersion("PartitionChangeRecord", tag, version);
                     var taggedValue = reader.ReadTaggedValue();
                     var taggedEligibleLeaderReplicasCount = taggedValue.ReadCompactArrayLength(4);
                     if (taggedEligibleLeaderReplicasCount < 0)
@@ -406,7 +405,7 @@ public sealed class PartitionChangeRecord : IMetadataRecord, IProtocolMessage<Pa
                 }
                 case 7:
                 {
-                    if (!(version == 2)) throw GeneratedCodeSupport.TagNotInVersion("PartitionChangeRecord", tag, version);
+                    if (version != 2) throw GeneratedCodeSupport.TagNotInVersion("PartitionChangeRecord", tag, version);
                     var taggedValue = reader.ReadTaggedValue();
                     var taggedLastKnownElrCount = taggedValue.ReadCompactArrayLength(4);
                     if (taggedLastKnownElrCount < 0)
@@ -427,7 +426,7 @@ public sealed class PartitionChangeRecord : IMetadataRecord, IProtocolMessage<Pa
                 }
                 case 8:
                 {
-                    if (!(version >= 1)) throw GeneratedCodeSupport.TagNotInVersion("PartitionChangeRecord", tag, version);
+                    if (version < 1) throw GeneratedCodeSupport.TagNotInVersion("PartitionChangeRecord", tag, version);
                     var taggedValue = reader.ReadTaggedValue();
                     var taggedDirectoriesCount = taggedValue.ReadCompactArrayLength(16);
                     if (taggedDirectoriesCount < 0)
@@ -448,7 +447,7 @@ public sealed class PartitionChangeRecord : IMetadataRecord, IProtocolMessage<Pa
                 }
                 default:
                 {
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                     break;
                 }
             }

@@ -25,9 +25,8 @@ public sealed class PartitionRecord : IMetadataRecord, IProtocolMessage<Partitio
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private PartitionRecord(SkipDefaults skip)
+    private PartitionRecord(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -296,7 +295,7 @@ public sealed class PartitionRecord : IMetadataRecord, IProtocolMessage<Partitio
                 }
                 case 1:
                 {
-                    if (!(version == 2)) throw GeneratedCodeSupport.TagNotInVersion("PartitionRecord", tag, version);
+                    if (version != 2) throw GeneratedCodeSupport.TagNotInVersion("PartitionRecord", tag, version);
                     var taggedValue = reader.ReadTaggedValue();
                     var taggedEligibleLeaderReplicasCount = taggedValue.ReadCompactArrayLength(4);
                     if (taggedEligibleLeaderReplicasCount < 0)
@@ -317,7 +316,7 @@ public sealed class PartitionRecord : IMetadataRecord, IProtocolMessage<Partitio
                 }
                 case 2:
                 {
-                    if (!(version == 2)) throw GeneratedCodeSupport.TagNotInVersion("PartitionRecord", tag, version);
+                    if (version != 2) throw GeneratedCodeSupport.TagNotInVersion("PartitionRecord", tag, version);
                     var taggedValue = reader.ReadTaggedValue();
                     var taggedLastKnownElrCount = taggedValue.ReadCompactArrayLength(4);
                     if (taggedLastKnownElrCount < 0)
@@ -338,7 +337,7 @@ public sealed class PartitionRecord : IMetadataRecord, IProtocolMessage<Partitio
                 }
                 default:
                 {
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                     break;
                 }
             }

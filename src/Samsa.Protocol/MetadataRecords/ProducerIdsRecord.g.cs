@@ -17,9 +17,8 @@ public sealed class ProducerIdsRecord : IMetadataRecord, IProtocolMessage<Produc
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private ProducerIdsRecord(SkipDefaults skip)
+    private ProducerIdsRecord(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -72,7 +71,7 @@ public sealed class ProducerIdsRecord : IMetadataRecord, IProtocolMessage<Produc
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;

@@ -21,9 +21,8 @@ public sealed class RegisterBrokerRecord : IMetadataRecord, IProtocolMessage<Reg
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private RegisterBrokerRecord(SkipDefaults skip)
+    private RegisterBrokerRecord(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -208,7 +207,7 @@ public sealed class RegisterBrokerRecord : IMetadataRecord, IProtocolMessage<Reg
             {
                 case 0:
                 {
-                    if (!(version == 3)) throw GeneratedCodeSupport.TagNotInVersion("RegisterBrokerRecord", tag, version);
+                    if (version != 3) throw GeneratedCodeSupport.TagNotInVersion("RegisterBrokerRecord", tag, version);
                     var taggedValue = reader.ReadTaggedValue();
                     var taggedLogDirsCount = taggedValue.ReadCompactArrayLength(16);
                     if (taggedLogDirsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("RegisterBrokerRecord", "LogDirs");
@@ -223,7 +222,7 @@ public sealed class RegisterBrokerRecord : IMetadataRecord, IProtocolMessage<Reg
                 }
                 default:
                 {
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                     break;
                 }
             }
@@ -281,9 +280,8 @@ public sealed class RegisterBrokerRecord : IMetadataRecord, IProtocolMessage<Reg
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private BrokerEndpoint(SkipDefaults skip)
+        private BrokerEndpoint(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -334,7 +332,7 @@ public sealed class RegisterBrokerRecord : IMetadataRecord, IProtocolMessage<Reg
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -377,9 +375,8 @@ public sealed class RegisterBrokerRecord : IMetadataRecord, IProtocolMessage<Reg
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private BrokerFeature(SkipDefaults skip)
+        private BrokerFeature(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -422,7 +419,7 @@ public sealed class RegisterBrokerRecord : IMetadataRecord, IProtocolMessage<Reg
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

@@ -18,9 +18,8 @@ public sealed class RegisterControllerRecord : IMetadataRecord, IProtocolMessage
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private RegisterControllerRecord(SkipDefaults skip)
+    private RegisterControllerRecord(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -113,7 +112,7 @@ public sealed class RegisterControllerRecord : IMetadataRecord, IProtocolMessage
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;
@@ -158,9 +157,8 @@ public sealed class RegisterControllerRecord : IMetadataRecord, IProtocolMessage
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private ControllerEndpoint(SkipDefaults skip)
+        private ControllerEndpoint(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -211,7 +209,7 @@ public sealed class RegisterControllerRecord : IMetadataRecord, IProtocolMessage
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;
@@ -254,9 +252,8 @@ public sealed class RegisterControllerRecord : IMetadataRecord, IProtocolMessage
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private ControllerFeature(SkipDefaults skip)
+        private ControllerFeature(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -299,7 +296,7 @@ public sealed class RegisterControllerRecord : IMetadataRecord, IProtocolMessage
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

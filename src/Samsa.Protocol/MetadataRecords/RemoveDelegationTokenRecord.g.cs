@@ -17,9 +17,8 @@ public sealed class RemoveDelegationTokenRecord : IMetadataRecord, IProtocolMess
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private RemoveDelegationTokenRecord(SkipDefaults skip)
+    private RemoveDelegationTokenRecord(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -61,7 +60,7 @@ public sealed class RemoveDelegationTokenRecord : IMetadataRecord, IProtocolMess
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;

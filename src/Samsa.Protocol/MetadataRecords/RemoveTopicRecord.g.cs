@@ -16,9 +16,8 @@ public sealed class RemoveTopicRecord : IMetadataRecord, IProtocolMessage<Remove
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private RemoveTopicRecord(SkipDefaults skip)
+    private RemoveTopicRecord(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -59,7 +58,7 @@ public sealed class RemoveTopicRecord : IMetadataRecord, IProtocolMessage<Remove
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;

@@ -17,9 +17,8 @@ public sealed class RemoveUserScramCredentialRecord : IMetadataRecord, IProtocol
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private RemoveUserScramCredentialRecord(SkipDefaults skip)
+    private RemoveUserScramCredentialRecord(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -68,7 +67,7 @@ public sealed class RemoveUserScramCredentialRecord : IMetadataRecord, IProtocol
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;

@@ -17,9 +17,8 @@ public sealed class TopicRecord : IMetadataRecord, IProtocolMessage<TopicRecord>
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private TopicRecord(SkipDefaults skip)
+    private TopicRecord(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -68,7 +67,7 @@ public sealed class TopicRecord : IMetadataRecord, IProtocolMessage<TopicRecord>
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;

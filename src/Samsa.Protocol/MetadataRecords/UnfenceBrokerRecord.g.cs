@@ -16,9 +16,8 @@ public sealed class UnfenceBrokerRecord : IMetadataRecord, IProtocolMessage<Unfe
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private UnfenceBrokerRecord(SkipDefaults skip)
+    private UnfenceBrokerRecord(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -65,7 +64,7 @@ public sealed class UnfenceBrokerRecord : IMetadataRecord, IProtocolMessage<Unfe
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;

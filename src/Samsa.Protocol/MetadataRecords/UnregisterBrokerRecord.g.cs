@@ -16,9 +16,8 @@ public sealed class UnregisterBrokerRecord : IMetadataRecord, IProtocolMessage<U
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private UnregisterBrokerRecord(SkipDefaults skip)
+    private UnregisterBrokerRecord(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -65,7 +64,7 @@ public sealed class UnregisterBrokerRecord : IMetadataRecord, IProtocolMessage<U
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;

@@ -20,9 +20,8 @@ public sealed class UserScramCredentialRecord : IMetadataRecord, IProtocolMessag
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private UserScramCredentialRecord(SkipDefaults skip)
+    private UserScramCredentialRecord(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -102,7 +101,7 @@ public sealed class UserScramCredentialRecord : IMetadataRecord, IProtocolMessag
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;

@@ -21,9 +21,8 @@ public sealed class QuorumStateData : IProtocolMessage<QuorumStateData>, IEquata
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private QuorumStateData(SkipDefaults skip)
+    private QuorumStateData(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -181,7 +180,7 @@ public sealed class QuorumStateData : IProtocolMessage<QuorumStateData>, IEquata
         for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
         {
             var tag = reader.ReadTag();
-            (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+            (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
         }
 
         return result;
@@ -228,9 +227,8 @@ public sealed class QuorumStateData : IProtocolMessage<QuorumStateData>, IEquata
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private Voter(SkipDefaults skip)
+        private Voter(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -258,7 +256,7 @@ public sealed class QuorumStateData : IProtocolMessage<QuorumStateData>, IEquata
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
             {
                 var tag = reader.ReadTag();
-                (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
             }
 
             return result;

@@ -17,9 +17,8 @@ public sealed class TransactionLogKey : IProtocolMessage<TransactionLogKey>, IEq
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private TransactionLogKey(SkipDefaults skip)
+    private TransactionLogKey(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 

@@ -19,9 +19,8 @@ public sealed class TransactionLogValue : IProtocolMessage<TransactionLogValue>,
     }
 
     #pragma warning disable CS8618 // Read assigns every property.
-    private TransactionLogValue(SkipDefaults skip)
+    private TransactionLogValue(SkipDefaults _)
     {
-        _ = skip;
     }
     #pragma warning restore CS8618
 
@@ -231,7 +230,7 @@ public sealed class TransactionLogValue : IProtocolMessage<TransactionLogValue>,
                     }
                     default:
                     {
-                        (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                        (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                         break;
                     }
                 }
@@ -290,9 +289,8 @@ public sealed class TransactionLogValue : IProtocolMessage<TransactionLogValue>,
         }
 
         #pragma warning disable CS8618 // Read assigns every property.
-        private PartitionsSchema(SkipDefaults skip)
+        private PartitionsSchema(SkipDefaults _)
         {
-            _ = skip;
         }
         #pragma warning restore CS8618
 
@@ -363,7 +361,7 @@ public sealed class TransactionLogValue : IProtocolMessage<TransactionLogValue>,
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
                 {
                     var tag = reader.ReadTag();
-                    (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag));
+                    (result.UnknownTaggedFields ??= new List<RawTaggedField>(taggedCount - tagIndex)).Add(reader.ReadUnknownTaggedField(tag));
                 }
             }
 

@@ -83,6 +83,27 @@ public class DecodeFuzzTests
     }
 
     [Fact]
+    public void Many_unknown_tagged_fields_allocate_in_proportion_to_their_size()
+    {
+        // MetadataRequest v12: null topics, two booleans, then 10,000 empty unknown tagged fields.
+        using var writer = new ProtocolWriter();
+        writer.WriteRaw([0, 1, 0]);
+        writer.WriteUnsignedVarInt(10_000);
+        for (var tag = 0; tag < 10_000; tag++)
+        {
+            writer.WriteUnsignedVarInt((uint)tag + 100);
+            writer.WriteUnsignedVarInt(0);
+        }
+
+        var bytes = writer.ToArray();
+        var message = MessageCatalog.Get(typeof(MetadataRequest).FullName!);
+        var (decoded, remaining) = message.Read(bytes, 12);
+        Assert.Equal(0, remaining);
+        Assert.Equal(10_000, ((MetadataRequest)decoded).UnknownTaggedFields!.Count);
+        Check(message, bytes, 12);
+    }
+
+    [Fact]
     public void Produce_request_decoding_does_not_allocate_per_record()
     {
         // The same request with a 100-byte and a 100 KB record set allocates the same.
