@@ -23,7 +23,7 @@ internal static class Conditions
             return True;
         }
 
-        if (inside.Lowest == inside.Highest)
+        if (inside.Lowest == inside.Highest && inside.Lowest > domain.Lowest && inside.Highest < domain.Highest)
         {
             return $"version == {inside.Lowest}";
         }

@@ -56,7 +56,7 @@ public sealed class GroupMetadataValue : IProtocolMessage<GroupMetadataValue>, I
         }
 
         if (protocolType is null) throw GeneratedCodeSupport.NullField("GroupMetadataValue", "protocolType", version);
-        if (version == 4)
+        if (version >= 4)
         {
             writer.WriteCompactString(protocolType);
         }
@@ -67,7 +67,7 @@ public sealed class GroupMetadataValue : IProtocolMessage<GroupMetadataValue>, I
 
         writer.WriteInt32(generation);
 
-        if (version == 4)
+        if (version >= 4)
         {
             writer.WriteCompactNullableString(protocol);
         }
@@ -76,7 +76,7 @@ public sealed class GroupMetadataValue : IProtocolMessage<GroupMetadataValue>, I
             writer.WriteNullableString(protocol);
         }
 
-        if (version == 4)
+        if (version >= 4)
         {
             writer.WriteCompactNullableString(leader);
         }
@@ -91,7 +91,7 @@ public sealed class GroupMetadataValue : IProtocolMessage<GroupMetadataValue>, I
         }
 
         if (members is null) throw GeneratedCodeSupport.NullField("GroupMetadataValue", "members", version);
-        if (version == 4)
+        if (version >= 4)
         {
             writer.WriteCompactArrayLength(members.Count);
         }
@@ -104,7 +104,7 @@ public sealed class GroupMetadataValue : IProtocolMessage<GroupMetadataValue>, I
             element.Write(writer, version);
         }
 
-        if (version == 4)
+        if (version >= 4)
         {
             TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
         }
@@ -123,10 +123,10 @@ public sealed class GroupMetadataValue : IProtocolMessage<GroupMetadataValue>, I
         }
 
         var result = new GroupMetadataValue(default(SkipDefaults));
-        result.protocolType = version == 4 ? reader.ReadCompactString() : reader.ReadString();
+        result.protocolType = version >= 4 ? reader.ReadCompactString() : reader.ReadString();
         result.generation = reader.ReadInt32();
-        result.protocol = version == 4 ? reader.ReadCompactNullableString() : reader.ReadNullableString();
-        result.leader = version == 4 ? reader.ReadCompactNullableString() : reader.ReadNullableString();
+        result.protocol = version >= 4 ? reader.ReadCompactNullableString() : reader.ReadNullableString();
+        result.leader = version >= 4 ? reader.ReadCompactNullableString() : reader.ReadNullableString();
 
         if (version >= 2)
         {
@@ -138,7 +138,7 @@ public sealed class GroupMetadataValue : IProtocolMessage<GroupMetadataValue>, I
         }
 
         var membersMinimumSize = version switch { <= 0 => 18, <= 2 => 22, <= 3 => 24, _ => 15 };
-        var membersCount = version == 4 ? reader.ReadCompactArrayLength(membersMinimumSize) : reader.ReadArrayLength(membersMinimumSize);
+        var membersCount = version >= 4 ? reader.ReadCompactArrayLength(membersMinimumSize) : reader.ReadArrayLength(membersMinimumSize);
         if (membersCount < 0) throw GeneratedCodeSupport.NullInNonNullable("GroupMetadataValue", "members");
         var membersList = new List<MemberMetadata>(membersCount);
         for (var i = 0; i < membersCount; i++)
@@ -147,7 +147,7 @@ public sealed class GroupMetadataValue : IProtocolMessage<GroupMetadataValue>, I
         }
         result.members = membersList;
 
-        if (version == 4)
+        if (version >= 4)
         {
             var taggedCount = reader.ReadTaggedFieldCount();
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
@@ -241,7 +241,7 @@ public sealed class GroupMetadataValue : IProtocolMessage<GroupMetadataValue>, I
         public void Write(ProtocolWriter writer, short version)
         {
             if (memberId is null) throw GeneratedCodeSupport.NullField("GroupMetadataValue.MemberMetadata", "memberId", version);
-            if (version == 4)
+            if (version >= 4)
             {
                 writer.WriteCompactString(memberId);
             }
@@ -252,7 +252,7 @@ public sealed class GroupMetadataValue : IProtocolMessage<GroupMetadataValue>, I
 
             if (version >= 3)
             {
-                if (version == 4)
+                if (version >= 4)
                 {
                     writer.WriteCompactNullableString(groupInstanceId);
                 }
@@ -263,7 +263,7 @@ public sealed class GroupMetadataValue : IProtocolMessage<GroupMetadataValue>, I
             }
 
             if (clientId is null) throw GeneratedCodeSupport.NullField("GroupMetadataValue.MemberMetadata", "clientId", version);
-            if (version == 4)
+            if (version >= 4)
             {
                 writer.WriteCompactString(clientId);
             }
@@ -273,7 +273,7 @@ public sealed class GroupMetadataValue : IProtocolMessage<GroupMetadataValue>, I
             }
 
             if (clientHost is null) throw GeneratedCodeSupport.NullField("GroupMetadataValue.MemberMetadata", "clientHost", version);
-            if (version == 4)
+            if (version >= 4)
             {
                 writer.WriteCompactString(clientHost);
             }
@@ -290,7 +290,7 @@ public sealed class GroupMetadataValue : IProtocolMessage<GroupMetadataValue>, I
             writer.WriteInt32(sessionTimeout);
 
             if (subscription is null) throw GeneratedCodeSupport.NullField("GroupMetadataValue.MemberMetadata", "subscription", version);
-            if (version == 4)
+            if (version >= 4)
             {
                 writer.WriteCompactBytes(subscription);
             }
@@ -300,7 +300,7 @@ public sealed class GroupMetadataValue : IProtocolMessage<GroupMetadataValue>, I
             }
 
             if (assignment is null) throw GeneratedCodeSupport.NullField("GroupMetadataValue.MemberMetadata", "assignment", version);
-            if (version == 4)
+            if (version >= 4)
             {
                 writer.WriteCompactBytes(assignment);
             }
@@ -309,7 +309,7 @@ public sealed class GroupMetadataValue : IProtocolMessage<GroupMetadataValue>, I
                 writer.WriteBytes(assignment);
             }
 
-            if (version == 4)
+            if (version >= 4)
             {
                 TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
             }
@@ -323,19 +323,19 @@ public sealed class GroupMetadataValue : IProtocolMessage<GroupMetadataValue>, I
         public static MemberMetadata Read(ref ProtocolReader reader, short version)
         {
             var result = new MemberMetadata(default(SkipDefaults));
-            result.memberId = version == 4 ? reader.ReadCompactString() : reader.ReadString();
+            result.memberId = version >= 4 ? reader.ReadCompactString() : reader.ReadString();
 
             if (version >= 3)
             {
-                result.groupInstanceId = version == 4 ? reader.ReadCompactNullableString() : reader.ReadNullableString();
+                result.groupInstanceId = version >= 4 ? reader.ReadCompactNullableString() : reader.ReadNullableString();
             }
             else
             {
                 result.groupInstanceId = null;
             }
 
-            result.clientId = version == 4 ? reader.ReadCompactString() : reader.ReadString();
-            result.clientHost = version == 4 ? reader.ReadCompactString() : reader.ReadString();
+            result.clientId = version >= 4 ? reader.ReadCompactString() : reader.ReadString();
+            result.clientHost = version >= 4 ? reader.ReadCompactString() : reader.ReadString();
 
             if (version >= 1)
             {
@@ -347,10 +347,10 @@ public sealed class GroupMetadataValue : IProtocolMessage<GroupMetadataValue>, I
             }
 
             result.sessionTimeout = reader.ReadInt32();
-            result.subscription = version == 4 ? reader.ReadCompactBytes() : reader.ReadBytes();
-            result.assignment = version == 4 ? reader.ReadCompactBytes() : reader.ReadBytes();
+            result.subscription = version >= 4 ? reader.ReadCompactBytes() : reader.ReadBytes();
+            result.assignment = version >= 4 ? reader.ReadCompactBytes() : reader.ReadBytes();
 
-            if (version == 4)
+            if (version >= 4)
             {
                 var taggedCount = reader.ReadTaggedFieldCount();
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)

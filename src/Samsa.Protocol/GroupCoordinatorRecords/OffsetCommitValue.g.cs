@@ -58,7 +58,7 @@ public sealed class OffsetCommitValue : IProtocolMessage<OffsetCommitValue>, IEq
         }
 
         if (metadata is null) throw GeneratedCodeSupport.NullField("OffsetCommitValue", "metadata", version);
-        if (version == 4)
+        if (version >= 4)
         {
             writer.WriteCompactString(metadata);
         }
@@ -74,7 +74,7 @@ public sealed class OffsetCommitValue : IProtocolMessage<OffsetCommitValue>, IEq
             writer.WriteInt64(expireTimestamp);
         }
 
-        if (version == 4)
+        if (version >= 4)
         {
             TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
         }
@@ -104,7 +104,7 @@ public sealed class OffsetCommitValue : IProtocolMessage<OffsetCommitValue>, IEq
             result.leaderEpoch = -1;
         }
 
-        result.metadata = version == 4 ? reader.ReadCompactString() : reader.ReadString();
+        result.metadata = version >= 4 ? reader.ReadCompactString() : reader.ReadString();
         result.commitTimestamp = reader.ReadInt64();
 
         if (version == 1)
@@ -116,7 +116,7 @@ public sealed class OffsetCommitValue : IProtocolMessage<OffsetCommitValue>, IEq
             result.expireTimestamp = -1L;
         }
 
-        if (version == 4)
+        if (version >= 4)
         {
             var taggedCount = reader.ReadTaggedFieldCount();
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)

@@ -74,7 +74,7 @@ public sealed class AddPartitionsToTxnRequest : IRequestMessage, IProtocolMessag
         if (version <= 3)
         {
             if (V3AndBelowTransactionalId is null) throw GeneratedCodeSupport.NullField("AddPartitionsToTxnRequest", "V3AndBelowTransactionalId", version);
-            if (version == 3)
+            if (version >= 3)
             {
                 writer.WriteCompactString(V3AndBelowTransactionalId);
             }
@@ -109,7 +109,7 @@ public sealed class AddPartitionsToTxnRequest : IRequestMessage, IProtocolMessag
         if (version <= 3)
         {
             if (V3AndBelowTopics is null) throw GeneratedCodeSupport.NullField("AddPartitionsToTxnRequest", "V3AndBelowTopics", version);
-            if (version == 3)
+            if (version >= 3)
             {
                 writer.WriteCompactArrayLength(V3AndBelowTopics.Count);
             }
@@ -165,7 +165,7 @@ public sealed class AddPartitionsToTxnRequest : IRequestMessage, IProtocolMessag
 
         if (version <= 3)
         {
-            result.V3AndBelowTransactionalId = version == 3 ? reader.ReadCompactString() : reader.ReadString();
+            result.V3AndBelowTransactionalId = version >= 3 ? reader.ReadCompactString() : reader.ReadString();
         }
         else
         {
@@ -193,7 +193,7 @@ public sealed class AddPartitionsToTxnRequest : IRequestMessage, IProtocolMessag
         if (version <= 3)
         {
             var v3AndBelowTopicsMinimumSize = version switch { <= 2 => 6, _ => 3 };
-            var v3AndBelowTopicsCount = version == 3 ? reader.ReadCompactArrayLength(v3AndBelowTopicsMinimumSize) : reader.ReadArrayLength(v3AndBelowTopicsMinimumSize);
+            var v3AndBelowTopicsCount = version >= 3 ? reader.ReadCompactArrayLength(v3AndBelowTopicsMinimumSize) : reader.ReadArrayLength(v3AndBelowTopicsMinimumSize);
             if (v3AndBelowTopicsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("AddPartitionsToTxnRequest", "V3AndBelowTopics");
             var v3AndBelowTopicsList = new List<AddPartitionsToTxnTopic>(v3AndBelowTopicsCount);
             for (var i = 0; i < v3AndBelowTopicsCount; i++)

@@ -76,7 +76,7 @@ public sealed class AddPartitionsToTxnResponse : IResponseMessage, IProtocolMess
         if (version <= 3)
         {
             if (ResultsByTopicV3AndBelow is null) throw GeneratedCodeSupport.NullField("AddPartitionsToTxnResponse", "ResultsByTopicV3AndBelow", version);
-            if (version == 3)
+            if (version >= 3)
             {
                 writer.WriteCompactArrayLength(ResultsByTopicV3AndBelow.Count);
             }
@@ -143,7 +143,7 @@ public sealed class AddPartitionsToTxnResponse : IResponseMessage, IProtocolMess
         if (version <= 3)
         {
             var resultsByTopicV3AndBelowMinimumSize = version switch { <= 2 => 6, _ => 3 };
-            var resultsByTopicV3AndBelowCount = version == 3 ? reader.ReadCompactArrayLength(resultsByTopicV3AndBelowMinimumSize) : reader.ReadArrayLength(resultsByTopicV3AndBelowMinimumSize);
+            var resultsByTopicV3AndBelowCount = version >= 3 ? reader.ReadCompactArrayLength(resultsByTopicV3AndBelowMinimumSize) : reader.ReadArrayLength(resultsByTopicV3AndBelowMinimumSize);
             if (resultsByTopicV3AndBelowCount < 0) throw GeneratedCodeSupport.NullInNonNullable("AddPartitionsToTxnResponse", "ResultsByTopicV3AndBelow");
             var resultsByTopicV3AndBelowList = new List<AddPartitionsToTxnTopicResult>(resultsByTopicV3AndBelowCount);
             for (var i = 0; i < resultsByTopicV3AndBelowCount; i++)

@@ -44,7 +44,7 @@ public sealed class AlterClientQuotasRequest : IRequestMessage, IProtocolMessage
         }
 
         if (Entries is null) throw GeneratedCodeSupport.NullField("AlterClientQuotasRequest", "Entries", version);
-        if (version == 1)
+        if (version >= 1)
         {
             writer.WriteCompactArrayLength(Entries.Count);
         }
@@ -59,7 +59,7 @@ public sealed class AlterClientQuotasRequest : IRequestMessage, IProtocolMessage
 
         writer.WriteBool(ValidateOnly);
 
-        if (version == 1)
+        if (version >= 1)
         {
             TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
         }
@@ -80,7 +80,7 @@ public sealed class AlterClientQuotasRequest : IRequestMessage, IProtocolMessage
         var result = new AlterClientQuotasRequest(default(SkipDefaults));
 
         var entriesMinimumSize = version switch { <= 0 => 8, _ => 3 };
-        var entriesCount = version == 1 ? reader.ReadCompactArrayLength(entriesMinimumSize) : reader.ReadArrayLength(entriesMinimumSize);
+        var entriesCount = version >= 1 ? reader.ReadCompactArrayLength(entriesMinimumSize) : reader.ReadArrayLength(entriesMinimumSize);
         if (entriesCount < 0) throw GeneratedCodeSupport.NullInNonNullable("AlterClientQuotasRequest", "Entries");
         var entriesList = new List<EntryData>(entriesCount);
         for (var i = 0; i < entriesCount; i++)
@@ -91,7 +91,7 @@ public sealed class AlterClientQuotasRequest : IRequestMessage, IProtocolMessage
 
         result.ValidateOnly = reader.ReadBool();
 
-        if (version == 1)
+        if (version >= 1)
         {
             var taggedCount = reader.ReadTaggedFieldCount();
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
@@ -157,7 +157,7 @@ public sealed class AlterClientQuotasRequest : IRequestMessage, IProtocolMessage
         public void Write(ProtocolWriter writer, short version)
         {
             if (Entity is null) throw GeneratedCodeSupport.NullField("AlterClientQuotasRequest.EntryData", "Entity", version);
-            if (version == 1)
+            if (version >= 1)
             {
                 writer.WriteCompactArrayLength(Entity.Count);
             }
@@ -171,7 +171,7 @@ public sealed class AlterClientQuotasRequest : IRequestMessage, IProtocolMessage
             }
 
             if (Ops is null) throw GeneratedCodeSupport.NullField("AlterClientQuotasRequest.EntryData", "Ops", version);
-            if (version == 1)
+            if (version >= 1)
             {
                 writer.WriteCompactArrayLength(Ops.Count);
             }
@@ -184,7 +184,7 @@ public sealed class AlterClientQuotasRequest : IRequestMessage, IProtocolMessage
                 element.Write(writer, version);
             }
 
-            if (version == 1)
+            if (version >= 1)
             {
                 TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
             }
@@ -200,7 +200,7 @@ public sealed class AlterClientQuotasRequest : IRequestMessage, IProtocolMessage
             var result = new EntryData(default(SkipDefaults));
 
             var entityMinimumSize = version switch { <= 0 => 4, _ => 3 };
-            var entityCount = version == 1 ? reader.ReadCompactArrayLength(entityMinimumSize) : reader.ReadArrayLength(entityMinimumSize);
+            var entityCount = version >= 1 ? reader.ReadCompactArrayLength(entityMinimumSize) : reader.ReadArrayLength(entityMinimumSize);
             if (entityCount < 0) throw GeneratedCodeSupport.NullInNonNullable("AlterClientQuotasRequest.EntryData", "Entity");
             var entityList = new List<EntityData>(entityCount);
             for (var i = 0; i < entityCount; i++)
@@ -209,7 +209,7 @@ public sealed class AlterClientQuotasRequest : IRequestMessage, IProtocolMessage
             }
             result.Entity = entityList;
 
-            var opsCount = version == 1 ? reader.ReadCompactArrayLength(11) : reader.ReadArrayLength(11);
+            var opsCount = version >= 1 ? reader.ReadCompactArrayLength(11) : reader.ReadArrayLength(11);
             if (opsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("AlterClientQuotasRequest.EntryData", "Ops");
             var opsList = new List<OpData>(opsCount);
             for (var i = 0; i < opsCount; i++)
@@ -218,7 +218,7 @@ public sealed class AlterClientQuotasRequest : IRequestMessage, IProtocolMessage
             }
             result.Ops = opsList;
 
-            if (version == 1)
+            if (version >= 1)
             {
                 var taggedCount = reader.ReadTaggedFieldCount();
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
@@ -285,7 +285,7 @@ public sealed class AlterClientQuotasRequest : IRequestMessage, IProtocolMessage
         public void Write(ProtocolWriter writer, short version)
         {
             if (EntityType is null) throw GeneratedCodeSupport.NullField("AlterClientQuotasRequest.EntityData", "EntityType", version);
-            if (version == 1)
+            if (version >= 1)
             {
                 writer.WriteCompactString(EntityType);
             }
@@ -294,7 +294,7 @@ public sealed class AlterClientQuotasRequest : IRequestMessage, IProtocolMessage
                 writer.WriteString(EntityType);
             }
 
-            if (version == 1)
+            if (version >= 1)
             {
                 writer.WriteCompactNullableString(EntityName);
             }
@@ -303,7 +303,7 @@ public sealed class AlterClientQuotasRequest : IRequestMessage, IProtocolMessage
                 writer.WriteNullableString(EntityName);
             }
 
-            if (version == 1)
+            if (version >= 1)
             {
                 TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
             }
@@ -317,10 +317,10 @@ public sealed class AlterClientQuotasRequest : IRequestMessage, IProtocolMessage
         public static EntityData Read(ref ProtocolReader reader, short version)
         {
             var result = new EntityData(default(SkipDefaults));
-            result.EntityType = version == 1 ? reader.ReadCompactString() : reader.ReadString();
-            result.EntityName = version == 1 ? reader.ReadCompactNullableString() : reader.ReadNullableString();
+            result.EntityType = version >= 1 ? reader.ReadCompactString() : reader.ReadString();
+            result.EntityName = version >= 1 ? reader.ReadCompactNullableString() : reader.ReadNullableString();
 
-            if (version == 1)
+            if (version >= 1)
             {
                 var taggedCount = reader.ReadTaggedFieldCount();
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
@@ -390,7 +390,7 @@ public sealed class AlterClientQuotasRequest : IRequestMessage, IProtocolMessage
         public void Write(ProtocolWriter writer, short version)
         {
             if (Key is null) throw GeneratedCodeSupport.NullField("AlterClientQuotasRequest.OpData", "Key", version);
-            if (version == 1)
+            if (version >= 1)
             {
                 writer.WriteCompactString(Key);
             }
@@ -402,7 +402,7 @@ public sealed class AlterClientQuotasRequest : IRequestMessage, IProtocolMessage
             writer.WriteFloat64(Value);
             writer.WriteBool(Remove);
 
-            if (version == 1)
+            if (version >= 1)
             {
                 TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
             }
@@ -416,11 +416,11 @@ public sealed class AlterClientQuotasRequest : IRequestMessage, IProtocolMessage
         public static OpData Read(ref ProtocolReader reader, short version)
         {
             var result = new OpData(default(SkipDefaults));
-            result.Key = version == 1 ? reader.ReadCompactString() : reader.ReadString();
+            result.Key = version >= 1 ? reader.ReadCompactString() : reader.ReadString();
             result.Value = reader.ReadFloat64();
             result.Remove = reader.ReadBool();
 
-            if (version == 1)
+            if (version >= 1)
             {
                 var taggedCount = reader.ReadTaggedFieldCount();
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)

@@ -46,7 +46,7 @@ public sealed class AlterClientQuotasResponse : IResponseMessage, IProtocolMessa
         writer.WriteInt32(ThrottleTimeMs);
 
         if (Entries is null) throw GeneratedCodeSupport.NullField("AlterClientQuotasResponse", "Entries", version);
-        if (version == 1)
+        if (version >= 1)
         {
             writer.WriteCompactArrayLength(Entries.Count);
         }
@@ -59,7 +59,7 @@ public sealed class AlterClientQuotasResponse : IResponseMessage, IProtocolMessa
             element.Write(writer, version);
         }
 
-        if (version == 1)
+        if (version >= 1)
         {
             TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
         }
@@ -81,7 +81,7 @@ public sealed class AlterClientQuotasResponse : IResponseMessage, IProtocolMessa
         result.ThrottleTimeMs = reader.ReadInt32();
 
         var entriesMinimumSize = version switch { <= 0 => 8, _ => 5 };
-        var entriesCount = version == 1 ? reader.ReadCompactArrayLength(entriesMinimumSize) : reader.ReadArrayLength(entriesMinimumSize);
+        var entriesCount = version >= 1 ? reader.ReadCompactArrayLength(entriesMinimumSize) : reader.ReadArrayLength(entriesMinimumSize);
         if (entriesCount < 0) throw GeneratedCodeSupport.NullInNonNullable("AlterClientQuotasResponse", "Entries");
         var entriesList = new List<EntryData>(entriesCount);
         for (var i = 0; i < entriesCount; i++)
@@ -90,7 +90,7 @@ public sealed class AlterClientQuotasResponse : IResponseMessage, IProtocolMessa
         }
         result.Entries = entriesList;
 
-        if (version == 1)
+        if (version >= 1)
         {
             var taggedCount = reader.ReadTaggedFieldCount();
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
@@ -161,7 +161,7 @@ public sealed class AlterClientQuotasResponse : IResponseMessage, IProtocolMessa
         {
             writer.WriteInt16(ErrorCode);
 
-            if (version == 1)
+            if (version >= 1)
             {
                 writer.WriteCompactNullableString(ErrorMessage);
             }
@@ -171,7 +171,7 @@ public sealed class AlterClientQuotasResponse : IResponseMessage, IProtocolMessa
             }
 
             if (Entity is null) throw GeneratedCodeSupport.NullField("AlterClientQuotasResponse.EntryData", "Entity", version);
-            if (version == 1)
+            if (version >= 1)
             {
                 writer.WriteCompactArrayLength(Entity.Count);
             }
@@ -184,7 +184,7 @@ public sealed class AlterClientQuotasResponse : IResponseMessage, IProtocolMessa
                 element.Write(writer, version);
             }
 
-            if (version == 1)
+            if (version >= 1)
             {
                 TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
             }
@@ -199,10 +199,10 @@ public sealed class AlterClientQuotasResponse : IResponseMessage, IProtocolMessa
         {
             var result = new EntryData(default(SkipDefaults));
             result.ErrorCode = reader.ReadInt16();
-            result.ErrorMessage = version == 1 ? reader.ReadCompactNullableString() : reader.ReadNullableString();
+            result.ErrorMessage = version >= 1 ? reader.ReadCompactNullableString() : reader.ReadNullableString();
 
             var entityMinimumSize = version switch { <= 0 => 4, _ => 3 };
-            var entityCount = version == 1 ? reader.ReadCompactArrayLength(entityMinimumSize) : reader.ReadArrayLength(entityMinimumSize);
+            var entityCount = version >= 1 ? reader.ReadCompactArrayLength(entityMinimumSize) : reader.ReadArrayLength(entityMinimumSize);
             if (entityCount < 0) throw GeneratedCodeSupport.NullInNonNullable("AlterClientQuotasResponse.EntryData", "Entity");
             var entityList = new List<EntityData>(entityCount);
             for (var i = 0; i < entityCount; i++)
@@ -211,7 +211,7 @@ public sealed class AlterClientQuotasResponse : IResponseMessage, IProtocolMessa
             }
             result.Entity = entityList;
 
-            if (version == 1)
+            if (version >= 1)
             {
                 var taggedCount = reader.ReadTaggedFieldCount();
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
@@ -280,7 +280,7 @@ public sealed class AlterClientQuotasResponse : IResponseMessage, IProtocolMessa
         public void Write(ProtocolWriter writer, short version)
         {
             if (EntityType is null) throw GeneratedCodeSupport.NullField("AlterClientQuotasResponse.EntityData", "EntityType", version);
-            if (version == 1)
+            if (version >= 1)
             {
                 writer.WriteCompactString(EntityType);
             }
@@ -289,7 +289,7 @@ public sealed class AlterClientQuotasResponse : IResponseMessage, IProtocolMessa
                 writer.WriteString(EntityType);
             }
 
-            if (version == 1)
+            if (version >= 1)
             {
                 writer.WriteCompactNullableString(EntityName);
             }
@@ -298,7 +298,7 @@ public sealed class AlterClientQuotasResponse : IResponseMessage, IProtocolMessa
                 writer.WriteNullableString(EntityName);
             }
 
-            if (version == 1)
+            if (version >= 1)
             {
                 TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
             }
@@ -312,10 +312,10 @@ public sealed class AlterClientQuotasResponse : IResponseMessage, IProtocolMessa
         public static EntityData Read(ref ProtocolReader reader, short version)
         {
             var result = new EntityData(default(SkipDefaults));
-            result.EntityType = version == 1 ? reader.ReadCompactString() : reader.ReadString();
-            result.EntityName = version == 1 ? reader.ReadCompactNullableString() : reader.ReadNullableString();
+            result.EntityType = version >= 1 ? reader.ReadCompactString() : reader.ReadString();
+            result.EntityName = version >= 1 ? reader.ReadCompactNullableString() : reader.ReadNullableString();
 
-            if (version == 1)
+            if (version >= 1)
             {
                 var taggedCount = reader.ReadTaggedFieldCount();
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)

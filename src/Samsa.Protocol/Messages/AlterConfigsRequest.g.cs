@@ -44,7 +44,7 @@ public sealed class AlterConfigsRequest : IRequestMessage, IProtocolMessage<Alte
         }
 
         if (Resources is null) throw GeneratedCodeSupport.NullField("AlterConfigsRequest", "Resources", version);
-        if (version == 2)
+        if (version >= 2)
         {
             writer.WriteCompactArrayLength(Resources.Count);
         }
@@ -59,7 +59,7 @@ public sealed class AlterConfigsRequest : IRequestMessage, IProtocolMessage<Alte
 
         writer.WriteBool(ValidateOnly);
 
-        if (version == 2)
+        if (version >= 2)
         {
             TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
         }
@@ -80,7 +80,7 @@ public sealed class AlterConfigsRequest : IRequestMessage, IProtocolMessage<Alte
         var result = new AlterConfigsRequest(default(SkipDefaults));
 
         var resourcesMinimumSize = version switch { <= 1 => 7, _ => 4 };
-        var resourcesCount = version == 2 ? reader.ReadCompactArrayLength(resourcesMinimumSize) : reader.ReadArrayLength(resourcesMinimumSize);
+        var resourcesCount = version >= 2 ? reader.ReadCompactArrayLength(resourcesMinimumSize) : reader.ReadArrayLength(resourcesMinimumSize);
         if (resourcesCount < 0) throw GeneratedCodeSupport.NullInNonNullable("AlterConfigsRequest", "Resources");
         var resourcesList = new List<AlterConfigsResource>(resourcesCount);
         for (var i = 0; i < resourcesCount; i++)
@@ -91,7 +91,7 @@ public sealed class AlterConfigsRequest : IRequestMessage, IProtocolMessage<Alte
 
         result.ValidateOnly = reader.ReadBool();
 
-        if (version == 2)
+        if (version >= 2)
         {
             var taggedCount = reader.ReadTaggedFieldCount();
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
@@ -163,7 +163,7 @@ public sealed class AlterConfigsRequest : IRequestMessage, IProtocolMessage<Alte
             writer.WriteInt8(ResourceType);
 
             if (ResourceName is null) throw GeneratedCodeSupport.NullField("AlterConfigsRequest.AlterConfigsResource", "ResourceName", version);
-            if (version == 2)
+            if (version >= 2)
             {
                 writer.WriteCompactString(ResourceName);
             }
@@ -173,7 +173,7 @@ public sealed class AlterConfigsRequest : IRequestMessage, IProtocolMessage<Alte
             }
 
             if (Configs is null) throw GeneratedCodeSupport.NullField("AlterConfigsRequest.AlterConfigsResource", "Configs", version);
-            if (version == 2)
+            if (version >= 2)
             {
                 writer.WriteCompactArrayLength(Configs.Count);
             }
@@ -186,7 +186,7 @@ public sealed class AlterConfigsRequest : IRequestMessage, IProtocolMessage<Alte
                 element.Write(writer, version);
             }
 
-            if (version == 2)
+            if (version >= 2)
             {
                 TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
             }
@@ -201,10 +201,10 @@ public sealed class AlterConfigsRequest : IRequestMessage, IProtocolMessage<Alte
         {
             var result = new AlterConfigsResource(default(SkipDefaults));
             result.ResourceType = reader.ReadInt8();
-            result.ResourceName = version == 2 ? reader.ReadCompactString() : reader.ReadString();
+            result.ResourceName = version >= 2 ? reader.ReadCompactString() : reader.ReadString();
 
             var configsMinimumSize = version switch { <= 1 => 4, _ => 3 };
-            var configsCount = version == 2 ? reader.ReadCompactArrayLength(configsMinimumSize) : reader.ReadArrayLength(configsMinimumSize);
+            var configsCount = version >= 2 ? reader.ReadCompactArrayLength(configsMinimumSize) : reader.ReadArrayLength(configsMinimumSize);
             if (configsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("AlterConfigsRequest.AlterConfigsResource", "Configs");
             var configsList = new List<AlterableConfig>(configsCount);
             for (var i = 0; i < configsCount; i++)
@@ -213,7 +213,7 @@ public sealed class AlterConfigsRequest : IRequestMessage, IProtocolMessage<Alte
             }
             result.Configs = configsList;
 
-            if (version == 2)
+            if (version >= 2)
             {
                 var taggedCount = reader.ReadTaggedFieldCount();
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
@@ -282,7 +282,7 @@ public sealed class AlterConfigsRequest : IRequestMessage, IProtocolMessage<Alte
         public void Write(ProtocolWriter writer, short version)
         {
             if (Name is null) throw GeneratedCodeSupport.NullField("AlterConfigsRequest.AlterableConfig", "Name", version);
-            if (version == 2)
+            if (version >= 2)
             {
                 writer.WriteCompactString(Name);
             }
@@ -291,7 +291,7 @@ public sealed class AlterConfigsRequest : IRequestMessage, IProtocolMessage<Alte
                 writer.WriteString(Name);
             }
 
-            if (version == 2)
+            if (version >= 2)
             {
                 writer.WriteCompactNullableString(Value);
             }
@@ -300,7 +300,7 @@ public sealed class AlterConfigsRequest : IRequestMessage, IProtocolMessage<Alte
                 writer.WriteNullableString(Value);
             }
 
-            if (version == 2)
+            if (version >= 2)
             {
                 TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
             }
@@ -314,10 +314,10 @@ public sealed class AlterConfigsRequest : IRequestMessage, IProtocolMessage<Alte
         public static AlterableConfig Read(ref ProtocolReader reader, short version)
         {
             var result = new AlterableConfig(default(SkipDefaults));
-            result.Name = version == 2 ? reader.ReadCompactString() : reader.ReadString();
-            result.Value = version == 2 ? reader.ReadCompactNullableString() : reader.ReadNullableString();
+            result.Name = version >= 2 ? reader.ReadCompactString() : reader.ReadString();
+            result.Value = version >= 2 ? reader.ReadCompactNullableString() : reader.ReadNullableString();
 
-            if (version == 2)
+            if (version >= 2)
             {
                 var taggedCount = reader.ReadTaggedFieldCount();
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)

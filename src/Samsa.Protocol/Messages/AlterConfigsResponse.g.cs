@@ -46,7 +46,7 @@ public sealed class AlterConfigsResponse : IResponseMessage, IProtocolMessage<Al
         writer.WriteInt32(ThrottleTimeMs);
 
         if (Responses is null) throw GeneratedCodeSupport.NullField("AlterConfigsResponse", "Responses", version);
-        if (version == 2)
+        if (version >= 2)
         {
             writer.WriteCompactArrayLength(Responses.Count);
         }
@@ -59,7 +59,7 @@ public sealed class AlterConfigsResponse : IResponseMessage, IProtocolMessage<Al
             element.Write(writer, version);
         }
 
-        if (version == 2)
+        if (version >= 2)
         {
             TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
         }
@@ -81,7 +81,7 @@ public sealed class AlterConfigsResponse : IResponseMessage, IProtocolMessage<Al
         result.ThrottleTimeMs = reader.ReadInt32();
 
         var responsesMinimumSize = version switch { <= 1 => 7, _ => 6 };
-        var responsesCount = version == 2 ? reader.ReadCompactArrayLength(responsesMinimumSize) : reader.ReadArrayLength(responsesMinimumSize);
+        var responsesCount = version >= 2 ? reader.ReadCompactArrayLength(responsesMinimumSize) : reader.ReadArrayLength(responsesMinimumSize);
         if (responsesCount < 0) throw GeneratedCodeSupport.NullInNonNullable("AlterConfigsResponse", "Responses");
         var responsesList = new List<AlterConfigsResourceResponse>(responsesCount);
         for (var i = 0; i < responsesCount; i++)
@@ -90,7 +90,7 @@ public sealed class AlterConfigsResponse : IResponseMessage, IProtocolMessage<Al
         }
         result.Responses = responsesList;
 
-        if (version == 2)
+        if (version >= 2)
         {
             var taggedCount = reader.ReadTaggedFieldCount();
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
@@ -165,7 +165,7 @@ public sealed class AlterConfigsResponse : IResponseMessage, IProtocolMessage<Al
         {
             writer.WriteInt16(ErrorCode);
 
-            if (version == 2)
+            if (version >= 2)
             {
                 writer.WriteCompactNullableString(ErrorMessage);
             }
@@ -177,7 +177,7 @@ public sealed class AlterConfigsResponse : IResponseMessage, IProtocolMessage<Al
             writer.WriteInt8(ResourceType);
 
             if (ResourceName is null) throw GeneratedCodeSupport.NullField("AlterConfigsResponse.AlterConfigsResourceResponse", "ResourceName", version);
-            if (version == 2)
+            if (version >= 2)
             {
                 writer.WriteCompactString(ResourceName);
             }
@@ -186,7 +186,7 @@ public sealed class AlterConfigsResponse : IResponseMessage, IProtocolMessage<Al
                 writer.WriteString(ResourceName);
             }
 
-            if (version == 2)
+            if (version >= 2)
             {
                 TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
             }
@@ -201,11 +201,11 @@ public sealed class AlterConfigsResponse : IResponseMessage, IProtocolMessage<Al
         {
             var result = new AlterConfigsResourceResponse(default(SkipDefaults));
             result.ErrorCode = reader.ReadInt16();
-            result.ErrorMessage = version == 2 ? reader.ReadCompactNullableString() : reader.ReadNullableString();
+            result.ErrorMessage = version >= 2 ? reader.ReadCompactNullableString() : reader.ReadNullableString();
             result.ResourceType = reader.ReadInt8();
-            result.ResourceName = version == 2 ? reader.ReadCompactString() : reader.ReadString();
+            result.ResourceName = version >= 2 ? reader.ReadCompactString() : reader.ReadString();
 
-            if (version == 2)
+            if (version >= 2)
             {
                 var taggedCount = reader.ReadTaggedFieldCount();
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)

@@ -298,7 +298,7 @@ public sealed class AlterPartitionRequest : IRequestMessage, IProtocolMessage<Al
                 throw GeneratedCodeSupport.FieldNotInVersion("AlterPartitionRequest.PartitionData", "NewIsr", version);
             }
 
-            if (version == 3)
+            if (version >= 3)
             {
                 if (NewIsrWithEpochs is null) throw GeneratedCodeSupport.NullField("AlterPartitionRequest.PartitionData", "NewIsrWithEpochs", version);
                 writer.WriteCompactArrayLength(NewIsrWithEpochs.Count);
@@ -349,7 +349,7 @@ public sealed class AlterPartitionRequest : IRequestMessage, IProtocolMessage<Al
                 result.NewIsr = [];
             }
 
-            if (version == 3)
+            if (version >= 3)
             {
                 var newIsrWithEpochsCount = reader.ReadCompactArrayLength(13);
                 if (newIsrWithEpochsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("AlterPartitionRequest.PartitionData", "NewIsrWithEpochs");

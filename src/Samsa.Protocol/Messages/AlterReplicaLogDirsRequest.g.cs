@@ -40,7 +40,7 @@ public sealed class AlterReplicaLogDirsRequest : IRequestMessage, IProtocolMessa
         }
 
         if (Dirs is null) throw GeneratedCodeSupport.NullField("AlterReplicaLogDirsRequest", "Dirs", version);
-        if (version == 2)
+        if (version >= 2)
         {
             writer.WriteCompactArrayLength(Dirs.Count);
         }
@@ -53,7 +53,7 @@ public sealed class AlterReplicaLogDirsRequest : IRequestMessage, IProtocolMessa
             element.Write(writer, version);
         }
 
-        if (version == 2)
+        if (version >= 2)
         {
             TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
         }
@@ -74,7 +74,7 @@ public sealed class AlterReplicaLogDirsRequest : IRequestMessage, IProtocolMessa
         var result = new AlterReplicaLogDirsRequest(default(SkipDefaults));
 
         var dirsMinimumSize = version switch { <= 1 => 6, _ => 3 };
-        var dirsCount = version == 2 ? reader.ReadCompactArrayLength(dirsMinimumSize) : reader.ReadArrayLength(dirsMinimumSize);
+        var dirsCount = version >= 2 ? reader.ReadCompactArrayLength(dirsMinimumSize) : reader.ReadArrayLength(dirsMinimumSize);
         if (dirsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("AlterReplicaLogDirsRequest", "Dirs");
         var dirsList = new List<AlterReplicaLogDir>(dirsCount);
         for (var i = 0; i < dirsCount; i++)
@@ -83,7 +83,7 @@ public sealed class AlterReplicaLogDirsRequest : IRequestMessage, IProtocolMessa
         }
         result.Dirs = dirsList;
 
-        if (version == 2)
+        if (version >= 2)
         {
             var taggedCount = reader.ReadTaggedFieldCount();
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
@@ -147,7 +147,7 @@ public sealed class AlterReplicaLogDirsRequest : IRequestMessage, IProtocolMessa
         public void Write(ProtocolWriter writer, short version)
         {
             if (Path is null) throw GeneratedCodeSupport.NullField("AlterReplicaLogDirsRequest.AlterReplicaLogDir", "Path", version);
-            if (version == 2)
+            if (version >= 2)
             {
                 writer.WriteCompactString(Path);
             }
@@ -157,7 +157,7 @@ public sealed class AlterReplicaLogDirsRequest : IRequestMessage, IProtocolMessa
             }
 
             if (Topics is null) throw GeneratedCodeSupport.NullField("AlterReplicaLogDirsRequest.AlterReplicaLogDir", "Topics", version);
-            if (version == 2)
+            if (version >= 2)
             {
                 writer.WriteCompactArrayLength(Topics.Count);
             }
@@ -170,7 +170,7 @@ public sealed class AlterReplicaLogDirsRequest : IRequestMessage, IProtocolMessa
                 element.Write(writer, version);
             }
 
-            if (version == 2)
+            if (version >= 2)
             {
                 TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
             }
@@ -184,10 +184,10 @@ public sealed class AlterReplicaLogDirsRequest : IRequestMessage, IProtocolMessa
         public static AlterReplicaLogDir Read(ref ProtocolReader reader, short version)
         {
             var result = new AlterReplicaLogDir(default(SkipDefaults));
-            result.Path = version == 2 ? reader.ReadCompactString() : reader.ReadString();
+            result.Path = version >= 2 ? reader.ReadCompactString() : reader.ReadString();
 
             var topicsMinimumSize = version switch { <= 1 => 6, _ => 3 };
-            var topicsCount = version == 2 ? reader.ReadCompactArrayLength(topicsMinimumSize) : reader.ReadArrayLength(topicsMinimumSize);
+            var topicsCount = version >= 2 ? reader.ReadCompactArrayLength(topicsMinimumSize) : reader.ReadArrayLength(topicsMinimumSize);
             if (topicsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("AlterReplicaLogDirsRequest.AlterReplicaLogDir", "Topics");
             var topicsList = new List<AlterReplicaLogDirTopic>(topicsCount);
             for (var i = 0; i < topicsCount; i++)
@@ -196,7 +196,7 @@ public sealed class AlterReplicaLogDirsRequest : IRequestMessage, IProtocolMessa
             }
             result.Topics = topicsList;
 
-            if (version == 2)
+            if (version >= 2)
             {
                 var taggedCount = reader.ReadTaggedFieldCount();
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
@@ -263,7 +263,7 @@ public sealed class AlterReplicaLogDirsRequest : IRequestMessage, IProtocolMessa
         public void Write(ProtocolWriter writer, short version)
         {
             if (Name is null) throw GeneratedCodeSupport.NullField("AlterReplicaLogDirsRequest.AlterReplicaLogDirTopic", "Name", version);
-            if (version == 2)
+            if (version >= 2)
             {
                 writer.WriteCompactString(Name);
             }
@@ -273,7 +273,7 @@ public sealed class AlterReplicaLogDirsRequest : IRequestMessage, IProtocolMessa
             }
 
             if (Partitions is null) throw GeneratedCodeSupport.NullField("AlterReplicaLogDirsRequest.AlterReplicaLogDirTopic", "Partitions", version);
-            if (version == 2)
+            if (version >= 2)
             {
                 writer.WriteCompactArrayLength(Partitions.Count);
             }
@@ -286,7 +286,7 @@ public sealed class AlterReplicaLogDirsRequest : IRequestMessage, IProtocolMessa
                 writer.WriteInt32(element);
             }
 
-            if (version == 2)
+            if (version >= 2)
             {
                 TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
             }
@@ -300,9 +300,9 @@ public sealed class AlterReplicaLogDirsRequest : IRequestMessage, IProtocolMessa
         public static AlterReplicaLogDirTopic Read(ref ProtocolReader reader, short version)
         {
             var result = new AlterReplicaLogDirTopic(default(SkipDefaults));
-            result.Name = version == 2 ? reader.ReadCompactString() : reader.ReadString();
+            result.Name = version >= 2 ? reader.ReadCompactString() : reader.ReadString();
 
-            var partitionsCount = version == 2 ? reader.ReadCompactArrayLength(4) : reader.ReadArrayLength(4);
+            var partitionsCount = version >= 2 ? reader.ReadCompactArrayLength(4) : reader.ReadArrayLength(4);
             if (partitionsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("AlterReplicaLogDirsRequest.AlterReplicaLogDirTopic", "Partitions");
             var partitionsList = new List<int>(partitionsCount);
             for (var i = 0; i < partitionsCount; i++)
@@ -311,7 +311,7 @@ public sealed class AlterReplicaLogDirsRequest : IRequestMessage, IProtocolMessa
             }
             result.Partitions = partitionsList;
 
-            if (version == 2)
+            if (version >= 2)
             {
                 var taggedCount = reader.ReadTaggedFieldCount();
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)

@@ -46,7 +46,7 @@ public sealed class AlterReplicaLogDirsResponse : IResponseMessage, IProtocolMes
         writer.WriteInt32(ThrottleTimeMs);
 
         if (Results is null) throw GeneratedCodeSupport.NullField("AlterReplicaLogDirsResponse", "Results", version);
-        if (version == 2)
+        if (version >= 2)
         {
             writer.WriteCompactArrayLength(Results.Count);
         }
@@ -59,7 +59,7 @@ public sealed class AlterReplicaLogDirsResponse : IResponseMessage, IProtocolMes
             element.Write(writer, version);
         }
 
-        if (version == 2)
+        if (version >= 2)
         {
             TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
         }
@@ -81,7 +81,7 @@ public sealed class AlterReplicaLogDirsResponse : IResponseMessage, IProtocolMes
         result.ThrottleTimeMs = reader.ReadInt32();
 
         var resultsMinimumSize = version switch { <= 1 => 6, _ => 3 };
-        var resultsCount = version == 2 ? reader.ReadCompactArrayLength(resultsMinimumSize) : reader.ReadArrayLength(resultsMinimumSize);
+        var resultsCount = version >= 2 ? reader.ReadCompactArrayLength(resultsMinimumSize) : reader.ReadArrayLength(resultsMinimumSize);
         if (resultsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("AlterReplicaLogDirsResponse", "Results");
         var resultsList = new List<AlterReplicaLogDirTopicResult>(resultsCount);
         for (var i = 0; i < resultsCount; i++)
@@ -90,7 +90,7 @@ public sealed class AlterReplicaLogDirsResponse : IResponseMessage, IProtocolMes
         }
         result.Results = resultsList;
 
-        if (version == 2)
+        if (version >= 2)
         {
             var taggedCount = reader.ReadTaggedFieldCount();
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
@@ -156,7 +156,7 @@ public sealed class AlterReplicaLogDirsResponse : IResponseMessage, IProtocolMes
         public void Write(ProtocolWriter writer, short version)
         {
             if (TopicName is null) throw GeneratedCodeSupport.NullField("AlterReplicaLogDirsResponse.AlterReplicaLogDirTopicResult", "TopicName", version);
-            if (version == 2)
+            if (version >= 2)
             {
                 writer.WriteCompactString(TopicName);
             }
@@ -166,7 +166,7 @@ public sealed class AlterReplicaLogDirsResponse : IResponseMessage, IProtocolMes
             }
 
             if (Partitions is null) throw GeneratedCodeSupport.NullField("AlterReplicaLogDirsResponse.AlterReplicaLogDirTopicResult", "Partitions", version);
-            if (version == 2)
+            if (version >= 2)
             {
                 writer.WriteCompactArrayLength(Partitions.Count);
             }
@@ -179,7 +179,7 @@ public sealed class AlterReplicaLogDirsResponse : IResponseMessage, IProtocolMes
                 element.Write(writer, version);
             }
 
-            if (version == 2)
+            if (version >= 2)
             {
                 TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
             }
@@ -193,10 +193,10 @@ public sealed class AlterReplicaLogDirsResponse : IResponseMessage, IProtocolMes
         public static AlterReplicaLogDirTopicResult Read(ref ProtocolReader reader, short version)
         {
             var result = new AlterReplicaLogDirTopicResult(default(SkipDefaults));
-            result.TopicName = version == 2 ? reader.ReadCompactString() : reader.ReadString();
+            result.TopicName = version >= 2 ? reader.ReadCompactString() : reader.ReadString();
 
             var partitionsMinimumSize = version switch { <= 1 => 6, _ => 7 };
-            var partitionsCount = version == 2 ? reader.ReadCompactArrayLength(partitionsMinimumSize) : reader.ReadArrayLength(partitionsMinimumSize);
+            var partitionsCount = version >= 2 ? reader.ReadCompactArrayLength(partitionsMinimumSize) : reader.ReadArrayLength(partitionsMinimumSize);
             if (partitionsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("AlterReplicaLogDirsResponse.AlterReplicaLogDirTopicResult", "Partitions");
             var partitionsList = new List<AlterReplicaLogDirPartitionResult>(partitionsCount);
             for (var i = 0; i < partitionsCount; i++)
@@ -205,7 +205,7 @@ public sealed class AlterReplicaLogDirsResponse : IResponseMessage, IProtocolMes
             }
             result.Partitions = partitionsList;
 
-            if (version == 2)
+            if (version >= 2)
             {
                 var taggedCount = reader.ReadTaggedFieldCount();
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
@@ -272,7 +272,7 @@ public sealed class AlterReplicaLogDirsResponse : IResponseMessage, IProtocolMes
             writer.WriteInt32(PartitionIndex);
             writer.WriteInt16(ErrorCode);
 
-            if (version == 2)
+            if (version >= 2)
             {
                 TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
             }
@@ -289,7 +289,7 @@ public sealed class AlterReplicaLogDirsResponse : IResponseMessage, IProtocolMes
             result.PartitionIndex = reader.ReadInt32();
             result.ErrorCode = reader.ReadInt16();
 
-            if (version == 2)
+            if (version >= 2)
             {
                 var taggedCount = reader.ReadTaggedFieldCount();
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)

@@ -51,7 +51,7 @@ public sealed class BeginQuorumEpochRequest : IRequestMessage, IProtocolMessage<
             throw GeneratedCodeSupport.UnsupportedVersion("BeginQuorumEpochRequest", version);
         }
 
-        if (version == 1)
+        if (version >= 1)
         {
             writer.WriteCompactNullableString(ClusterId);
         }
@@ -60,13 +60,13 @@ public sealed class BeginQuorumEpochRequest : IRequestMessage, IProtocolMessage<
             writer.WriteNullableString(ClusterId);
         }
 
-        if (version == 1)
+        if (version >= 1)
         {
             writer.WriteInt32(VoterId);
         }
 
         if (Topics is null) throw GeneratedCodeSupport.NullField("BeginQuorumEpochRequest", "Topics", version);
-        if (version == 1)
+        if (version >= 1)
         {
             writer.WriteCompactArrayLength(Topics.Count);
         }
@@ -79,7 +79,7 @@ public sealed class BeginQuorumEpochRequest : IRequestMessage, IProtocolMessage<
             element.Write(writer, version);
         }
 
-        if (version == 1)
+        if (version >= 1)
         {
             if (LeaderEndpoints is null) throw GeneratedCodeSupport.NullField("BeginQuorumEpochRequest", "LeaderEndpoints", version);
             writer.WriteCompactArrayLength(LeaderEndpoints.Count);
@@ -89,7 +89,7 @@ public sealed class BeginQuorumEpochRequest : IRequestMessage, IProtocolMessage<
             }
         }
 
-        if (version == 1)
+        if (version >= 1)
         {
             TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
         }
@@ -108,9 +108,9 @@ public sealed class BeginQuorumEpochRequest : IRequestMessage, IProtocolMessage<
         }
 
         var result = new BeginQuorumEpochRequest(default(SkipDefaults));
-        result.ClusterId = version == 1 ? reader.ReadCompactNullableString() : reader.ReadNullableString();
+        result.ClusterId = version >= 1 ? reader.ReadCompactNullableString() : reader.ReadNullableString();
 
-        if (version == 1)
+        if (version >= 1)
         {
             result.VoterId = reader.ReadInt32();
         }
@@ -120,7 +120,7 @@ public sealed class BeginQuorumEpochRequest : IRequestMessage, IProtocolMessage<
         }
 
         var topicsMinimumSize = version switch { <= 0 => 6, _ => 3 };
-        var topicsCount = version == 1 ? reader.ReadCompactArrayLength(topicsMinimumSize) : reader.ReadArrayLength(topicsMinimumSize);
+        var topicsCount = version >= 1 ? reader.ReadCompactArrayLength(topicsMinimumSize) : reader.ReadArrayLength(topicsMinimumSize);
         if (topicsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("BeginQuorumEpochRequest", "Topics");
         var topicsList = new List<TopicData>(topicsCount);
         for (var i = 0; i < topicsCount; i++)
@@ -129,7 +129,7 @@ public sealed class BeginQuorumEpochRequest : IRequestMessage, IProtocolMessage<
         }
         result.Topics = topicsList;
 
-        if (version == 1)
+        if (version >= 1)
         {
             var leaderEndpointsCount = reader.ReadCompactArrayLength(5);
             if (leaderEndpointsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("BeginQuorumEpochRequest", "LeaderEndpoints");
@@ -145,7 +145,7 @@ public sealed class BeginQuorumEpochRequest : IRequestMessage, IProtocolMessage<
             result.LeaderEndpoints = [];
         }
 
-        if (version == 1)
+        if (version >= 1)
         {
             var taggedCount = reader.ReadTaggedFieldCount();
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
@@ -214,7 +214,7 @@ public sealed class BeginQuorumEpochRequest : IRequestMessage, IProtocolMessage<
         public void Write(ProtocolWriter writer, short version)
         {
             if (TopicName is null) throw GeneratedCodeSupport.NullField("BeginQuorumEpochRequest.TopicData", "TopicName", version);
-            if (version == 1)
+            if (version >= 1)
             {
                 writer.WriteCompactString(TopicName);
             }
@@ -224,7 +224,7 @@ public sealed class BeginQuorumEpochRequest : IRequestMessage, IProtocolMessage<
             }
 
             if (Partitions is null) throw GeneratedCodeSupport.NullField("BeginQuorumEpochRequest.TopicData", "Partitions", version);
-            if (version == 1)
+            if (version >= 1)
             {
                 writer.WriteCompactArrayLength(Partitions.Count);
             }
@@ -237,7 +237,7 @@ public sealed class BeginQuorumEpochRequest : IRequestMessage, IProtocolMessage<
                 element.Write(writer, version);
             }
 
-            if (version == 1)
+            if (version >= 1)
             {
                 TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
             }
@@ -251,10 +251,10 @@ public sealed class BeginQuorumEpochRequest : IRequestMessage, IProtocolMessage<
         public static TopicData Read(ref ProtocolReader reader, short version)
         {
             var result = new TopicData(default(SkipDefaults));
-            result.TopicName = version == 1 ? reader.ReadCompactString() : reader.ReadString();
+            result.TopicName = version >= 1 ? reader.ReadCompactString() : reader.ReadString();
 
             var partitionsMinimumSize = version switch { <= 0 => 12, _ => 29 };
-            var partitionsCount = version == 1 ? reader.ReadCompactArrayLength(partitionsMinimumSize) : reader.ReadArrayLength(partitionsMinimumSize);
+            var partitionsCount = version >= 1 ? reader.ReadCompactArrayLength(partitionsMinimumSize) : reader.ReadArrayLength(partitionsMinimumSize);
             if (partitionsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("BeginQuorumEpochRequest.TopicData", "Partitions");
             var partitionsList = new List<PartitionData>(partitionsCount);
             for (var i = 0; i < partitionsCount; i++)
@@ -263,7 +263,7 @@ public sealed class BeginQuorumEpochRequest : IRequestMessage, IProtocolMessage<
             }
             result.Partitions = partitionsList;
 
-            if (version == 1)
+            if (version >= 1)
             {
                 var taggedCount = reader.ReadTaggedFieldCount();
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
@@ -337,7 +337,7 @@ public sealed class BeginQuorumEpochRequest : IRequestMessage, IProtocolMessage<
         {
             writer.WriteInt32(PartitionIndex);
 
-            if (version == 1)
+            if (version >= 1)
             {
                 writer.WriteUuid(VoterDirectoryId);
             }
@@ -345,7 +345,7 @@ public sealed class BeginQuorumEpochRequest : IRequestMessage, IProtocolMessage<
             writer.WriteInt32(LeaderId);
             writer.WriteInt32(LeaderEpoch);
 
-            if (version == 1)
+            if (version >= 1)
             {
                 TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
             }
@@ -361,7 +361,7 @@ public sealed class BeginQuorumEpochRequest : IRequestMessage, IProtocolMessage<
             var result = new PartitionData(default(SkipDefaults));
             result.PartitionIndex = reader.ReadInt32();
 
-            if (version == 1)
+            if (version >= 1)
             {
                 result.VoterDirectoryId = reader.ReadUuid();
             }
@@ -373,7 +373,7 @@ public sealed class BeginQuorumEpochRequest : IRequestMessage, IProtocolMessage<
             result.LeaderId = reader.ReadInt32();
             result.LeaderEpoch = reader.ReadInt32();
 
-            if (version == 1)
+            if (version >= 1)
             {
                 var taggedCount = reader.ReadTaggedFieldCount();
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)

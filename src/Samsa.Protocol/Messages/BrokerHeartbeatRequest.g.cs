@@ -72,7 +72,7 @@ public sealed class BrokerHeartbeatRequest : IRequestMessage, IProtocolMessage<B
         }
 
         var taggedCount = TaggedFields.Count(UnknownTaggedFields);
-        var writeOfflineLogDirs = version == 1 && OfflineLogDirs is { Count: > 0 };
+        var writeOfflineLogDirs = version >= 1 && OfflineLogDirs is { Count: > 0 };
         taggedCount += writeOfflineLogDirs ? 1 : 0;
         writer.WriteUnsignedVarInt((uint)taggedCount);
         var nextUnknown = 0;
@@ -115,7 +115,7 @@ public sealed class BrokerHeartbeatRequest : IRequestMessage, IProtocolMessage<B
             {
                 case 0:
                 {
-                    if (version != 1) throw GeneratedCodeSupport.TagNotInVersion("BrokerHeartbeatRequest", tag, version);
+                    if (version < 1) throw GeneratedCodeSupport.TagNotInVersion("BrokerHeartbeatRequest", tag, version);
                     var taggedValue = reader.ReadTaggedValue();
                     var taggedOfflineLogDirsCount = taggedValue.ReadCompactArrayLength(16);
                     if (taggedOfflineLogDirsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("BrokerHeartbeatRequest", "OfflineLogDirs");

@@ -101,7 +101,7 @@ public sealed class ConsumerGroupHeartbeatRequest : IRequestMessage, IProtocolMe
             }
         }
 
-        if (version == 1)
+        if (version >= 1)
         {
             writer.WriteCompactNullableString(SubscribedTopicRegex);
         }
@@ -159,7 +159,7 @@ public sealed class ConsumerGroupHeartbeatRequest : IRequestMessage, IProtocolMe
             result.SubscribedTopicNames = subscribedTopicNamesList;
         }
 
-        if (version == 1)
+        if (version >= 1)
         {
             result.SubscribedTopicRegex = reader.ReadCompactNullableString();
         }

@@ -74,7 +74,7 @@ public sealed class ConsumerProtocolSubscription : IProtocolMessage<ConsumerProt
             writer.WriteInt32(GenerationId);
         }
 
-        if (version == 3)
+        if (version >= 3)
         {
             writer.WriteNullableString(RackId);
         }
@@ -128,7 +128,7 @@ public sealed class ConsumerProtocolSubscription : IProtocolMessage<ConsumerProt
             result.GenerationId = -1;
         }
 
-        if (version == 3)
+        if (version >= 3)
         {
             result.RackId = reader.ReadNullableString();
         }

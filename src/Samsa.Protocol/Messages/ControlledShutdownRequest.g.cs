@@ -50,7 +50,7 @@ public sealed class ControlledShutdownRequest : IRequestMessage, IProtocolMessag
             writer.WriteInt64(BrokerEpoch);
         }
 
-        if (version == 3)
+        if (version >= 3)
         {
             TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
         }
@@ -80,7 +80,7 @@ public sealed class ControlledShutdownRequest : IRequestMessage, IProtocolMessag
             result.BrokerEpoch = -1L;
         }
 
-        if (version == 3)
+        if (version >= 3)
         {
             var taggedCount = reader.ReadTaggedFieldCount();
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)

@@ -46,7 +46,7 @@ public sealed class ControlledShutdownResponse : IResponseMessage, IProtocolMess
         writer.WriteInt16(ErrorCode);
 
         if (RemainingPartitions is null) throw GeneratedCodeSupport.NullField("ControlledShutdownResponse", "RemainingPartitions", version);
-        if (version == 3)
+        if (version >= 3)
         {
             writer.WriteCompactArrayLength(RemainingPartitions.Count);
         }
@@ -59,7 +59,7 @@ public sealed class ControlledShutdownResponse : IResponseMessage, IProtocolMess
             element.Write(writer, version);
         }
 
-        if (version == 3)
+        if (version >= 3)
         {
             TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
         }
@@ -80,7 +80,7 @@ public sealed class ControlledShutdownResponse : IResponseMessage, IProtocolMess
         var result = new ControlledShutdownResponse(default(SkipDefaults));
         result.ErrorCode = reader.ReadInt16();
 
-        var remainingPartitionsCount = version == 3 ? reader.ReadCompactArrayLength(6) : reader.ReadArrayLength(6);
+        var remainingPartitionsCount = version >= 3 ? reader.ReadCompactArrayLength(6) : reader.ReadArrayLength(6);
         if (remainingPartitionsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("ControlledShutdownResponse", "RemainingPartitions");
         var remainingPartitionsList = new List<RemainingPartition>(remainingPartitionsCount);
         for (var i = 0; i < remainingPartitionsCount; i++)
@@ -89,7 +89,7 @@ public sealed class ControlledShutdownResponse : IResponseMessage, IProtocolMess
         }
         result.RemainingPartitions = remainingPartitionsList;
 
-        if (version == 3)
+        if (version >= 3)
         {
             var taggedCount = reader.ReadTaggedFieldCount();
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
@@ -154,7 +154,7 @@ public sealed class ControlledShutdownResponse : IResponseMessage, IProtocolMess
         public void Write(ProtocolWriter writer, short version)
         {
             if (TopicName is null) throw GeneratedCodeSupport.NullField("ControlledShutdownResponse.RemainingPartition", "TopicName", version);
-            if (version == 3)
+            if (version >= 3)
             {
                 writer.WriteCompactString(TopicName);
             }
@@ -165,7 +165,7 @@ public sealed class ControlledShutdownResponse : IResponseMessage, IProtocolMess
 
             writer.WriteInt32(PartitionIndex);
 
-            if (version == 3)
+            if (version >= 3)
             {
                 TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
             }
@@ -179,10 +179,10 @@ public sealed class ControlledShutdownResponse : IResponseMessage, IProtocolMess
         public static RemainingPartition Read(ref ProtocolReader reader, short version)
         {
             var result = new RemainingPartition(default(SkipDefaults));
-            result.TopicName = version == 3 ? reader.ReadCompactString() : reader.ReadString();
+            result.TopicName = version >= 3 ? reader.ReadCompactString() : reader.ReadString();
             result.PartitionIndex = reader.ReadInt32();
 
-            if (version == 3)
+            if (version >= 3)
             {
                 var taggedCount = reader.ReadTaggedFieldCount();
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)

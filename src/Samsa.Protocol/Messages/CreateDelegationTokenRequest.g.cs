@@ -53,7 +53,7 @@ public sealed class CreateDelegationTokenRequest : IRequestMessage, IProtocolMes
             throw GeneratedCodeSupport.UnsupportedVersion("CreateDelegationTokenRequest", version);
         }
 
-        if (version == 3)
+        if (version >= 3)
         {
             writer.WriteCompactNullableString(OwnerPrincipalType);
         }
@@ -62,7 +62,7 @@ public sealed class CreateDelegationTokenRequest : IRequestMessage, IProtocolMes
             throw GeneratedCodeSupport.FieldNotInVersion("CreateDelegationTokenRequest", "OwnerPrincipalType", version);
         }
 
-        if (version == 3)
+        if (version >= 3)
         {
             writer.WriteCompactNullableString(OwnerPrincipalName);
         }
@@ -107,7 +107,7 @@ public sealed class CreateDelegationTokenRequest : IRequestMessage, IProtocolMes
 
         var result = new CreateDelegationTokenRequest(default(SkipDefaults));
 
-        if (version == 3)
+        if (version >= 3)
         {
             result.OwnerPrincipalType = reader.ReadCompactNullableString();
         }
@@ -116,7 +116,7 @@ public sealed class CreateDelegationTokenRequest : IRequestMessage, IProtocolMes
             result.OwnerPrincipalType = "";
         }
 
-        if (version == 3)
+        if (version >= 3)
         {
             result.OwnerPrincipalName = reader.ReadCompactNullableString();
         }

@@ -106,7 +106,7 @@ public sealed class CreateDelegationTokenResponse : IResponseMessage, IProtocolM
             writer.WriteString(PrincipalName);
         }
 
-        if (version == 3)
+        if (version >= 3)
         {
             if (TokenRequesterPrincipalType is null) throw GeneratedCodeSupport.NullField("CreateDelegationTokenResponse", "TokenRequesterPrincipalType", version);
             writer.WriteCompactString(TokenRequesterPrincipalType);
@@ -116,7 +116,7 @@ public sealed class CreateDelegationTokenResponse : IResponseMessage, IProtocolM
             throw GeneratedCodeSupport.FieldNotInVersion("CreateDelegationTokenResponse", "TokenRequesterPrincipalType", version);
         }
 
-        if (version == 3)
+        if (version >= 3)
         {
             if (TokenRequesterPrincipalName is null) throw GeneratedCodeSupport.NullField("CreateDelegationTokenResponse", "TokenRequesterPrincipalName", version);
             writer.WriteCompactString(TokenRequesterPrincipalName);
@@ -175,7 +175,7 @@ public sealed class CreateDelegationTokenResponse : IResponseMessage, IProtocolM
         result.PrincipalType = version >= 2 ? reader.ReadCompactString() : reader.ReadString();
         result.PrincipalName = version >= 2 ? reader.ReadCompactString() : reader.ReadString();
 
-        if (version == 3)
+        if (version >= 3)
         {
             result.TokenRequesterPrincipalType = reader.ReadCompactString();
         }
@@ -184,7 +184,7 @@ public sealed class CreateDelegationTokenResponse : IResponseMessage, IProtocolM
             result.TokenRequesterPrincipalType = "";
         }
 
-        if (version == 3)
+        if (version >= 3)
         {
             result.TokenRequesterPrincipalName = reader.ReadCompactString();
         }

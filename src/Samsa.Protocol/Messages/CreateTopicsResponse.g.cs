@@ -203,7 +203,7 @@ public sealed class CreateTopicsResponse : IResponseMessage, IProtocolMessage<Cr
                 writer.WriteString(Name);
             }
 
-            if (version == 7)
+            if (version >= 7)
             {
                 writer.WriteUuid(TopicId);
             }
@@ -275,7 +275,7 @@ public sealed class CreateTopicsResponse : IResponseMessage, IProtocolMessage<Cr
             var result = new CreatableTopicResult(default(SkipDefaults));
             result.Name = version >= 5 ? reader.ReadCompactString() : reader.ReadString();
 
-            if (version == 7)
+            if (version >= 7)
             {
                 result.TopicId = reader.ReadUuid();
             }

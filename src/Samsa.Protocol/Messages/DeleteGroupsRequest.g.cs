@@ -40,7 +40,7 @@ public sealed class DeleteGroupsRequest : IRequestMessage, IProtocolMessage<Dele
         }
 
         if (GroupsNames is null) throw GeneratedCodeSupport.NullField("DeleteGroupsRequest", "GroupsNames", version);
-        if (version == 2)
+        if (version >= 2)
         {
             writer.WriteCompactArrayLength(GroupsNames.Count);
         }
@@ -50,7 +50,7 @@ public sealed class DeleteGroupsRequest : IRequestMessage, IProtocolMessage<Dele
         }
         foreach (var element in GroupsNames)
         {
-            if (version == 2)
+            if (version >= 2)
             {
                 writer.WriteCompactString(element);
             }
@@ -60,7 +60,7 @@ public sealed class DeleteGroupsRequest : IRequestMessage, IProtocolMessage<Dele
             }
         }
 
-        if (version == 2)
+        if (version >= 2)
         {
             TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
         }
@@ -81,16 +81,16 @@ public sealed class DeleteGroupsRequest : IRequestMessage, IProtocolMessage<Dele
         var result = new DeleteGroupsRequest(default(SkipDefaults));
 
         var groupsNamesMinimumSize = version switch { <= 1 => 2, _ => 1 };
-        var groupsNamesCount = version == 2 ? reader.ReadCompactArrayLength(groupsNamesMinimumSize) : reader.ReadArrayLength(groupsNamesMinimumSize);
+        var groupsNamesCount = version >= 2 ? reader.ReadCompactArrayLength(groupsNamesMinimumSize) : reader.ReadArrayLength(groupsNamesMinimumSize);
         if (groupsNamesCount < 0) throw GeneratedCodeSupport.NullInNonNullable("DeleteGroupsRequest", "GroupsNames");
         var groupsNamesList = new List<string>(groupsNamesCount);
         for (var i = 0; i < groupsNamesCount; i++)
         {
-            groupsNamesList.Add(version == 2 ? reader.ReadCompactString() : reader.ReadString());
+            groupsNamesList.Add(version >= 2 ? reader.ReadCompactString() : reader.ReadString());
         }
         result.GroupsNames = groupsNamesList;
 
-        if (version == 2)
+        if (version >= 2)
         {
             var taggedCount = reader.ReadTaggedFieldCount();
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)

@@ -46,7 +46,7 @@ public sealed class DeleteGroupsResponse : IResponseMessage, IProtocolMessage<De
         writer.WriteInt32(ThrottleTimeMs);
 
         if (Results is null) throw GeneratedCodeSupport.NullField("DeleteGroupsResponse", "Results", version);
-        if (version == 2)
+        if (version >= 2)
         {
             writer.WriteCompactArrayLength(Results.Count);
         }
@@ -59,7 +59,7 @@ public sealed class DeleteGroupsResponse : IResponseMessage, IProtocolMessage<De
             element.Write(writer, version);
         }
 
-        if (version == 2)
+        if (version >= 2)
         {
             TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
         }
@@ -80,7 +80,7 @@ public sealed class DeleteGroupsResponse : IResponseMessage, IProtocolMessage<De
         var result = new DeleteGroupsResponse(default(SkipDefaults));
         result.ThrottleTimeMs = reader.ReadInt32();
 
-        var resultsCount = version == 2 ? reader.ReadCompactArrayLength(4) : reader.ReadArrayLength(4);
+        var resultsCount = version >= 2 ? reader.ReadCompactArrayLength(4) : reader.ReadArrayLength(4);
         if (resultsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("DeleteGroupsResponse", "Results");
         var resultsList = new List<DeletableGroupResult>(resultsCount);
         for (var i = 0; i < resultsCount; i++)
@@ -89,7 +89,7 @@ public sealed class DeleteGroupsResponse : IResponseMessage, IProtocolMessage<De
         }
         result.Results = resultsList;
 
-        if (version == 2)
+        if (version >= 2)
         {
             var taggedCount = reader.ReadTaggedFieldCount();
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
@@ -154,7 +154,7 @@ public sealed class DeleteGroupsResponse : IResponseMessage, IProtocolMessage<De
         public void Write(ProtocolWriter writer, short version)
         {
             if (GroupId is null) throw GeneratedCodeSupport.NullField("DeleteGroupsResponse.DeletableGroupResult", "GroupId", version);
-            if (version == 2)
+            if (version >= 2)
             {
                 writer.WriteCompactString(GroupId);
             }
@@ -165,7 +165,7 @@ public sealed class DeleteGroupsResponse : IResponseMessage, IProtocolMessage<De
 
             writer.WriteInt16(ErrorCode);
 
-            if (version == 2)
+            if (version >= 2)
             {
                 TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
             }
@@ -179,10 +179,10 @@ public sealed class DeleteGroupsResponse : IResponseMessage, IProtocolMessage<De
         public static DeletableGroupResult Read(ref ProtocolReader reader, short version)
         {
             var result = new DeletableGroupResult(default(SkipDefaults));
-            result.GroupId = version == 2 ? reader.ReadCompactString() : reader.ReadString();
+            result.GroupId = version >= 2 ? reader.ReadCompactString() : reader.ReadString();
             result.ErrorCode = reader.ReadInt16();
 
-            if (version == 2)
+            if (version >= 2)
             {
                 var taggedCount = reader.ReadTaggedFieldCount();
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)

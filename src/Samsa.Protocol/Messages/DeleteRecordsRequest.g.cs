@@ -44,7 +44,7 @@ public sealed class DeleteRecordsRequest : IRequestMessage, IProtocolMessage<Del
         }
 
         if (Topics is null) throw GeneratedCodeSupport.NullField("DeleteRecordsRequest", "Topics", version);
-        if (version == 2)
+        if (version >= 2)
         {
             writer.WriteCompactArrayLength(Topics.Count);
         }
@@ -59,7 +59,7 @@ public sealed class DeleteRecordsRequest : IRequestMessage, IProtocolMessage<Del
 
         writer.WriteInt32(TimeoutMs);
 
-        if (version == 2)
+        if (version >= 2)
         {
             TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
         }
@@ -80,7 +80,7 @@ public sealed class DeleteRecordsRequest : IRequestMessage, IProtocolMessage<Del
         var result = new DeleteRecordsRequest(default(SkipDefaults));
 
         var topicsMinimumSize = version switch { <= 1 => 6, _ => 3 };
-        var topicsCount = version == 2 ? reader.ReadCompactArrayLength(topicsMinimumSize) : reader.ReadArrayLength(topicsMinimumSize);
+        var topicsCount = version >= 2 ? reader.ReadCompactArrayLength(topicsMinimumSize) : reader.ReadArrayLength(topicsMinimumSize);
         if (topicsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("DeleteRecordsRequest", "Topics");
         var topicsList = new List<DeleteRecordsTopic>(topicsCount);
         for (var i = 0; i < topicsCount; i++)
@@ -91,7 +91,7 @@ public sealed class DeleteRecordsRequest : IRequestMessage, IProtocolMessage<Del
 
         result.TimeoutMs = reader.ReadInt32();
 
-        if (version == 2)
+        if (version >= 2)
         {
             var taggedCount = reader.ReadTaggedFieldCount();
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
@@ -157,7 +157,7 @@ public sealed class DeleteRecordsRequest : IRequestMessage, IProtocolMessage<Del
         public void Write(ProtocolWriter writer, short version)
         {
             if (Name is null) throw GeneratedCodeSupport.NullField("DeleteRecordsRequest.DeleteRecordsTopic", "Name", version);
-            if (version == 2)
+            if (version >= 2)
             {
                 writer.WriteCompactString(Name);
             }
@@ -167,7 +167,7 @@ public sealed class DeleteRecordsRequest : IRequestMessage, IProtocolMessage<Del
             }
 
             if (Partitions is null) throw GeneratedCodeSupport.NullField("DeleteRecordsRequest.DeleteRecordsTopic", "Partitions", version);
-            if (version == 2)
+            if (version >= 2)
             {
                 writer.WriteCompactArrayLength(Partitions.Count);
             }
@@ -180,7 +180,7 @@ public sealed class DeleteRecordsRequest : IRequestMessage, IProtocolMessage<Del
                 element.Write(writer, version);
             }
 
-            if (version == 2)
+            if (version >= 2)
             {
                 TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
             }
@@ -194,10 +194,10 @@ public sealed class DeleteRecordsRequest : IRequestMessage, IProtocolMessage<Del
         public static DeleteRecordsTopic Read(ref ProtocolReader reader, short version)
         {
             var result = new DeleteRecordsTopic(default(SkipDefaults));
-            result.Name = version == 2 ? reader.ReadCompactString() : reader.ReadString();
+            result.Name = version >= 2 ? reader.ReadCompactString() : reader.ReadString();
 
             var partitionsMinimumSize = version switch { <= 1 => 12, _ => 13 };
-            var partitionsCount = version == 2 ? reader.ReadCompactArrayLength(partitionsMinimumSize) : reader.ReadArrayLength(partitionsMinimumSize);
+            var partitionsCount = version >= 2 ? reader.ReadCompactArrayLength(partitionsMinimumSize) : reader.ReadArrayLength(partitionsMinimumSize);
             if (partitionsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("DeleteRecordsRequest.DeleteRecordsTopic", "Partitions");
             var partitionsList = new List<DeleteRecordsPartition>(partitionsCount);
             for (var i = 0; i < partitionsCount; i++)
@@ -206,7 +206,7 @@ public sealed class DeleteRecordsRequest : IRequestMessage, IProtocolMessage<Del
             }
             result.Partitions = partitionsList;
 
-            if (version == 2)
+            if (version >= 2)
             {
                 var taggedCount = reader.ReadTaggedFieldCount();
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
@@ -273,7 +273,7 @@ public sealed class DeleteRecordsRequest : IRequestMessage, IProtocolMessage<Del
             writer.WriteInt32(PartitionIndex);
             writer.WriteInt64(Offset);
 
-            if (version == 2)
+            if (version >= 2)
             {
                 TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
             }
@@ -290,7 +290,7 @@ public sealed class DeleteRecordsRequest : IRequestMessage, IProtocolMessage<Del
             result.PartitionIndex = reader.ReadInt32();
             result.Offset = reader.ReadInt64();
 
-            if (version == 2)
+            if (version >= 2)
             {
                 var taggedCount = reader.ReadTaggedFieldCount();
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)

@@ -46,7 +46,7 @@ public sealed class DeleteRecordsResponse : IResponseMessage, IProtocolMessage<D
         writer.WriteInt32(ThrottleTimeMs);
 
         if (Topics is null) throw GeneratedCodeSupport.NullField("DeleteRecordsResponse", "Topics", version);
-        if (version == 2)
+        if (version >= 2)
         {
             writer.WriteCompactArrayLength(Topics.Count);
         }
@@ -59,7 +59,7 @@ public sealed class DeleteRecordsResponse : IResponseMessage, IProtocolMessage<D
             element.Write(writer, version);
         }
 
-        if (version == 2)
+        if (version >= 2)
         {
             TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
         }
@@ -81,7 +81,7 @@ public sealed class DeleteRecordsResponse : IResponseMessage, IProtocolMessage<D
         result.ThrottleTimeMs = reader.ReadInt32();
 
         var topicsMinimumSize = version switch { <= 1 => 6, _ => 3 };
-        var topicsCount = version == 2 ? reader.ReadCompactArrayLength(topicsMinimumSize) : reader.ReadArrayLength(topicsMinimumSize);
+        var topicsCount = version >= 2 ? reader.ReadCompactArrayLength(topicsMinimumSize) : reader.ReadArrayLength(topicsMinimumSize);
         if (topicsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("DeleteRecordsResponse", "Topics");
         var topicsList = new List<DeleteRecordsTopicResult>(topicsCount);
         for (var i = 0; i < topicsCount; i++)
@@ -90,7 +90,7 @@ public sealed class DeleteRecordsResponse : IResponseMessage, IProtocolMessage<D
         }
         result.Topics = topicsList;
 
-        if (version == 2)
+        if (version >= 2)
         {
             var taggedCount = reader.ReadTaggedFieldCount();
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
@@ -156,7 +156,7 @@ public sealed class DeleteRecordsResponse : IResponseMessage, IProtocolMessage<D
         public void Write(ProtocolWriter writer, short version)
         {
             if (Name is null) throw GeneratedCodeSupport.NullField("DeleteRecordsResponse.DeleteRecordsTopicResult", "Name", version);
-            if (version == 2)
+            if (version >= 2)
             {
                 writer.WriteCompactString(Name);
             }
@@ -166,7 +166,7 @@ public sealed class DeleteRecordsResponse : IResponseMessage, IProtocolMessage<D
             }
 
             if (Partitions is null) throw GeneratedCodeSupport.NullField("DeleteRecordsResponse.DeleteRecordsTopicResult", "Partitions", version);
-            if (version == 2)
+            if (version >= 2)
             {
                 writer.WriteCompactArrayLength(Partitions.Count);
             }
@@ -179,7 +179,7 @@ public sealed class DeleteRecordsResponse : IResponseMessage, IProtocolMessage<D
                 element.Write(writer, version);
             }
 
-            if (version == 2)
+            if (version >= 2)
             {
                 TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
             }
@@ -193,10 +193,10 @@ public sealed class DeleteRecordsResponse : IResponseMessage, IProtocolMessage<D
         public static DeleteRecordsTopicResult Read(ref ProtocolReader reader, short version)
         {
             var result = new DeleteRecordsTopicResult(default(SkipDefaults));
-            result.Name = version == 2 ? reader.ReadCompactString() : reader.ReadString();
+            result.Name = version >= 2 ? reader.ReadCompactString() : reader.ReadString();
 
             var partitionsMinimumSize = version switch { <= 1 => 14, _ => 15 };
-            var partitionsCount = version == 2 ? reader.ReadCompactArrayLength(partitionsMinimumSize) : reader.ReadArrayLength(partitionsMinimumSize);
+            var partitionsCount = version >= 2 ? reader.ReadCompactArrayLength(partitionsMinimumSize) : reader.ReadArrayLength(partitionsMinimumSize);
             if (partitionsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("DeleteRecordsResponse.DeleteRecordsTopicResult", "Partitions");
             var partitionsList = new List<DeleteRecordsPartitionResult>(partitionsCount);
             for (var i = 0; i < partitionsCount; i++)
@@ -205,7 +205,7 @@ public sealed class DeleteRecordsResponse : IResponseMessage, IProtocolMessage<D
             }
             result.Partitions = partitionsList;
 
-            if (version == 2)
+            if (version >= 2)
             {
                 var taggedCount = reader.ReadTaggedFieldCount();
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
@@ -277,7 +277,7 @@ public sealed class DeleteRecordsResponse : IResponseMessage, IProtocolMessage<D
             writer.WriteInt64(LowWatermark);
             writer.WriteInt16(ErrorCode);
 
-            if (version == 2)
+            if (version >= 2)
             {
                 TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
             }
@@ -295,7 +295,7 @@ public sealed class DeleteRecordsResponse : IResponseMessage, IProtocolMessage<D
             result.LowWatermark = reader.ReadInt64();
             result.ErrorCode = reader.ReadInt16();
 
-            if (version == 2)
+            if (version >= 2)
             {
                 var taggedCount = reader.ReadTaggedFieldCount();
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)

@@ -48,7 +48,7 @@ public sealed class DeleteTopicsRequest : IRequestMessage, IProtocolMessage<Dele
             throw GeneratedCodeSupport.UnsupportedVersion("DeleteTopicsRequest", version);
         }
 
-        if (version == 6)
+        if (version >= 6)
         {
             if (Topics is null) throw GeneratedCodeSupport.NullField("DeleteTopicsRequest", "Topics", version);
             writer.WriteCompactArrayLength(Topics.Count);
@@ -108,7 +108,7 @@ public sealed class DeleteTopicsRequest : IRequestMessage, IProtocolMessage<Dele
 
         var result = new DeleteTopicsRequest(default(SkipDefaults));
 
-        if (version == 6)
+        if (version >= 6)
         {
             var topicsCount = reader.ReadCompactArrayLength(18);
             if (topicsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("DeleteTopicsRequest", "Topics");

@@ -173,7 +173,7 @@ public sealed class DeleteTopicsResponse : IResponseMessage, IProtocolMessage<De
         /// <summary>Encodes this value at <paramref name="version"/> of the schema.</summary>
         public void Write(ProtocolWriter writer, short version)
         {
-            if (Name is null && version != 6) throw GeneratedCodeSupport.NullField("DeleteTopicsResponse.DeletableTopicResult", "Name", version);
+            if (Name is null && version < 6) throw GeneratedCodeSupport.NullField("DeleteTopicsResponse.DeletableTopicResult", "Name", version);
             if (version >= 4)
             {
                 writer.WriteCompactNullableString(Name);
@@ -183,7 +183,7 @@ public sealed class DeleteTopicsResponse : IResponseMessage, IProtocolMessage<De
                 writer.WriteNullableString(Name);
             }
 
-            if (version == 6)
+            if (version >= 6)
             {
                 writer.WriteUuid(TopicId);
             }
@@ -209,9 +209,9 @@ public sealed class DeleteTopicsResponse : IResponseMessage, IProtocolMessage<De
         public static DeletableTopicResult Read(ref ProtocolReader reader, short version)
         {
             var result = new DeletableTopicResult(default(SkipDefaults));
-            result.Name = version >= 4 ? (version == 6 ? reader.ReadCompactNullableString() : reader.ReadCompactString()) : (version == 6 ? reader.ReadNullableString() : reader.ReadString());
+            result.Name = version >= 4 ? (version >= 6 ? reader.ReadCompactNullableString() : reader.ReadCompactString()) : (version >= 6 ? reader.ReadNullableString() : reader.ReadString());
 
-            if (version == 6)
+            if (version >= 6)
             {
                 result.TopicId = reader.ReadUuid();
             }

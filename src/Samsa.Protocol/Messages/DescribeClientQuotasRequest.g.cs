@@ -44,7 +44,7 @@ public sealed class DescribeClientQuotasRequest : IRequestMessage, IProtocolMess
         }
 
         if (Components is null) throw GeneratedCodeSupport.NullField("DescribeClientQuotasRequest", "Components", version);
-        if (version == 1)
+        if (version >= 1)
         {
             writer.WriteCompactArrayLength(Components.Count);
         }
@@ -59,7 +59,7 @@ public sealed class DescribeClientQuotasRequest : IRequestMessage, IProtocolMess
 
         writer.WriteBool(Strict);
 
-        if (version == 1)
+        if (version >= 1)
         {
             TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
         }
@@ -80,7 +80,7 @@ public sealed class DescribeClientQuotasRequest : IRequestMessage, IProtocolMess
         var result = new DescribeClientQuotasRequest(default(SkipDefaults));
 
         var componentsMinimumSize = version switch { <= 0 => 5, _ => 4 };
-        var componentsCount = version == 1 ? reader.ReadCompactArrayLength(componentsMinimumSize) : reader.ReadArrayLength(componentsMinimumSize);
+        var componentsCount = version >= 1 ? reader.ReadCompactArrayLength(componentsMinimumSize) : reader.ReadArrayLength(componentsMinimumSize);
         if (componentsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("DescribeClientQuotasRequest", "Components");
         var componentsList = new List<ComponentData>(componentsCount);
         for (var i = 0; i < componentsCount; i++)
@@ -91,7 +91,7 @@ public sealed class DescribeClientQuotasRequest : IRequestMessage, IProtocolMess
 
         result.Strict = reader.ReadBool();
 
-        if (version == 1)
+        if (version >= 1)
         {
             var taggedCount = reader.ReadTaggedFieldCount();
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
@@ -161,7 +161,7 @@ public sealed class DescribeClientQuotasRequest : IRequestMessage, IProtocolMess
         public void Write(ProtocolWriter writer, short version)
         {
             if (EntityType is null) throw GeneratedCodeSupport.NullField("DescribeClientQuotasRequest.ComponentData", "EntityType", version);
-            if (version == 1)
+            if (version >= 1)
             {
                 writer.WriteCompactString(EntityType);
             }
@@ -172,7 +172,7 @@ public sealed class DescribeClientQuotasRequest : IRequestMessage, IProtocolMess
 
             writer.WriteInt8(MatchType);
 
-            if (version == 1)
+            if (version >= 1)
             {
                 writer.WriteCompactNullableString(Match);
             }
@@ -181,7 +181,7 @@ public sealed class DescribeClientQuotasRequest : IRequestMessage, IProtocolMess
                 writer.WriteNullableString(Match);
             }
 
-            if (version == 1)
+            if (version >= 1)
             {
                 TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
             }
@@ -195,11 +195,11 @@ public sealed class DescribeClientQuotasRequest : IRequestMessage, IProtocolMess
         public static ComponentData Read(ref ProtocolReader reader, short version)
         {
             var result = new ComponentData(default(SkipDefaults));
-            result.EntityType = version == 1 ? reader.ReadCompactString() : reader.ReadString();
+            result.EntityType = version >= 1 ? reader.ReadCompactString() : reader.ReadString();
             result.MatchType = reader.ReadInt8();
-            result.Match = version == 1 ? reader.ReadCompactNullableString() : reader.ReadNullableString();
+            result.Match = version >= 1 ? reader.ReadCompactNullableString() : reader.ReadNullableString();
 
-            if (version == 1)
+            if (version >= 1)
             {
                 var taggedCount = reader.ReadTaggedFieldCount();
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)

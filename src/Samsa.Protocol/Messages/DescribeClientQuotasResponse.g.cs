@@ -55,7 +55,7 @@ public sealed class DescribeClientQuotasResponse : IResponseMessage, IProtocolMe
         writer.WriteInt32(ThrottleTimeMs);
         writer.WriteInt16(ErrorCode);
 
-        if (version == 1)
+        if (version >= 1)
         {
             writer.WriteCompactNullableString(ErrorMessage);
         }
@@ -66,7 +66,7 @@ public sealed class DescribeClientQuotasResponse : IResponseMessage, IProtocolMe
 
         if (Entries is null)
         {
-            if (version == 1)
+            if (version >= 1)
             {
                 writer.WriteCompactArrayLength(-1);
             }
@@ -77,7 +77,7 @@ public sealed class DescribeClientQuotasResponse : IResponseMessage, IProtocolMe
         }
         else
         {
-            if (version == 1)
+            if (version >= 1)
             {
                 writer.WriteCompactArrayLength(Entries.Count);
             }
@@ -91,7 +91,7 @@ public sealed class DescribeClientQuotasResponse : IResponseMessage, IProtocolMe
             }
         }
 
-        if (version == 1)
+        if (version >= 1)
         {
             TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
         }
@@ -112,10 +112,10 @@ public sealed class DescribeClientQuotasResponse : IResponseMessage, IProtocolMe
         var result = new DescribeClientQuotasResponse(default(SkipDefaults));
         result.ThrottleTimeMs = reader.ReadInt32();
         result.ErrorCode = reader.ReadInt16();
-        result.ErrorMessage = version == 1 ? reader.ReadCompactNullableString() : reader.ReadNullableString();
+        result.ErrorMessage = version >= 1 ? reader.ReadCompactNullableString() : reader.ReadNullableString();
 
         var entriesMinimumSize = version switch { <= 0 => 8, _ => 3 };
-        var entriesCount = version == 1 ? reader.ReadCompactArrayLength(entriesMinimumSize) : reader.ReadArrayLength(entriesMinimumSize);
+        var entriesCount = version >= 1 ? reader.ReadCompactArrayLength(entriesMinimumSize) : reader.ReadArrayLength(entriesMinimumSize);
         if (entriesCount < 0)
         {
             result.Entries = null;
@@ -130,7 +130,7 @@ public sealed class DescribeClientQuotasResponse : IResponseMessage, IProtocolMe
             result.Entries = entriesList;
         }
 
-        if (version == 1)
+        if (version >= 1)
         {
             var taggedCount = reader.ReadTaggedFieldCount();
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
@@ -200,7 +200,7 @@ public sealed class DescribeClientQuotasResponse : IResponseMessage, IProtocolMe
         public void Write(ProtocolWriter writer, short version)
         {
             if (Entity is null) throw GeneratedCodeSupport.NullField("DescribeClientQuotasResponse.EntryData", "Entity", version);
-            if (version == 1)
+            if (version >= 1)
             {
                 writer.WriteCompactArrayLength(Entity.Count);
             }
@@ -214,7 +214,7 @@ public sealed class DescribeClientQuotasResponse : IResponseMessage, IProtocolMe
             }
 
             if (Values is null) throw GeneratedCodeSupport.NullField("DescribeClientQuotasResponse.EntryData", "Values", version);
-            if (version == 1)
+            if (version >= 1)
             {
                 writer.WriteCompactArrayLength(Values.Count);
             }
@@ -227,7 +227,7 @@ public sealed class DescribeClientQuotasResponse : IResponseMessage, IProtocolMe
                 element.Write(writer, version);
             }
 
-            if (version == 1)
+            if (version >= 1)
             {
                 TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
             }
@@ -243,7 +243,7 @@ public sealed class DescribeClientQuotasResponse : IResponseMessage, IProtocolMe
             var result = new EntryData(default(SkipDefaults));
 
             var entityMinimumSize = version switch { <= 0 => 4, _ => 3 };
-            var entityCount = version == 1 ? reader.ReadCompactArrayLength(entityMinimumSize) : reader.ReadArrayLength(entityMinimumSize);
+            var entityCount = version >= 1 ? reader.ReadCompactArrayLength(entityMinimumSize) : reader.ReadArrayLength(entityMinimumSize);
             if (entityCount < 0) throw GeneratedCodeSupport.NullInNonNullable("DescribeClientQuotasResponse.EntryData", "Entity");
             var entityList = new List<EntityData>(entityCount);
             for (var i = 0; i < entityCount; i++)
@@ -252,7 +252,7 @@ public sealed class DescribeClientQuotasResponse : IResponseMessage, IProtocolMe
             }
             result.Entity = entityList;
 
-            var valuesCount = version == 1 ? reader.ReadCompactArrayLength(10) : reader.ReadArrayLength(10);
+            var valuesCount = version >= 1 ? reader.ReadCompactArrayLength(10) : reader.ReadArrayLength(10);
             if (valuesCount < 0) throw GeneratedCodeSupport.NullInNonNullable("DescribeClientQuotasResponse.EntryData", "Values");
             var valuesList = new List<ValueData>(valuesCount);
             for (var i = 0; i < valuesCount; i++)
@@ -261,7 +261,7 @@ public sealed class DescribeClientQuotasResponse : IResponseMessage, IProtocolMe
             }
             result.Values = valuesList;
 
-            if (version == 1)
+            if (version >= 1)
             {
                 var taggedCount = reader.ReadTaggedFieldCount();
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
@@ -328,7 +328,7 @@ public sealed class DescribeClientQuotasResponse : IResponseMessage, IProtocolMe
         public void Write(ProtocolWriter writer, short version)
         {
             if (EntityType is null) throw GeneratedCodeSupport.NullField("DescribeClientQuotasResponse.EntityData", "EntityType", version);
-            if (version == 1)
+            if (version >= 1)
             {
                 writer.WriteCompactString(EntityType);
             }
@@ -337,7 +337,7 @@ public sealed class DescribeClientQuotasResponse : IResponseMessage, IProtocolMe
                 writer.WriteString(EntityType);
             }
 
-            if (version == 1)
+            if (version >= 1)
             {
                 writer.WriteCompactNullableString(EntityName);
             }
@@ -346,7 +346,7 @@ public sealed class DescribeClientQuotasResponse : IResponseMessage, IProtocolMe
                 writer.WriteNullableString(EntityName);
             }
 
-            if (version == 1)
+            if (version >= 1)
             {
                 TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
             }
@@ -360,10 +360,10 @@ public sealed class DescribeClientQuotasResponse : IResponseMessage, IProtocolMe
         public static EntityData Read(ref ProtocolReader reader, short version)
         {
             var result = new EntityData(default(SkipDefaults));
-            result.EntityType = version == 1 ? reader.ReadCompactString() : reader.ReadString();
-            result.EntityName = version == 1 ? reader.ReadCompactNullableString() : reader.ReadNullableString();
+            result.EntityType = version >= 1 ? reader.ReadCompactString() : reader.ReadString();
+            result.EntityName = version >= 1 ? reader.ReadCompactNullableString() : reader.ReadNullableString();
 
-            if (version == 1)
+            if (version >= 1)
             {
                 var taggedCount = reader.ReadTaggedFieldCount();
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
@@ -429,7 +429,7 @@ public sealed class DescribeClientQuotasResponse : IResponseMessage, IProtocolMe
         public void Write(ProtocolWriter writer, short version)
         {
             if (Key is null) throw GeneratedCodeSupport.NullField("DescribeClientQuotasResponse.ValueData", "Key", version);
-            if (version == 1)
+            if (version >= 1)
             {
                 writer.WriteCompactString(Key);
             }
@@ -440,7 +440,7 @@ public sealed class DescribeClientQuotasResponse : IResponseMessage, IProtocolMe
 
             writer.WriteFloat64(Value);
 
-            if (version == 1)
+            if (version >= 1)
             {
                 TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
             }
@@ -454,10 +454,10 @@ public sealed class DescribeClientQuotasResponse : IResponseMessage, IProtocolMe
         public static ValueData Read(ref ProtocolReader reader, short version)
         {
             var result = new ValueData(default(SkipDefaults));
-            result.Key = version == 1 ? reader.ReadCompactString() : reader.ReadString();
+            result.Key = version >= 1 ? reader.ReadCompactString() : reader.ReadString();
             result.Value = reader.ReadFloat64();
 
-            if (version == 1)
+            if (version >= 1)
             {
                 var taggedCount = reader.ReadTaggedFieldCount();
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)

@@ -45,7 +45,7 @@ public sealed class DescribeClusterRequest : IRequestMessage, IProtocolMessage<D
 
         writer.WriteBool(IncludeClusterAuthorizedOperations);
 
-        if (version == 1)
+        if (version >= 1)
         {
             writer.WriteInt8(EndpointType);
         }
@@ -68,7 +68,7 @@ public sealed class DescribeClusterRequest : IRequestMessage, IProtocolMessage<D
         var result = new DescribeClusterRequest(default(SkipDefaults));
         result.IncludeClusterAuthorizedOperations = reader.ReadBool();
 
-        if (version == 1)
+        if (version >= 1)
         {
             result.EndpointType = reader.ReadInt8();
         }

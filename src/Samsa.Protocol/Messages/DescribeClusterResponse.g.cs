@@ -75,7 +75,7 @@ public sealed class DescribeClusterResponse : IResponseMessage, IProtocolMessage
         writer.WriteInt16(ErrorCode);
         writer.WriteCompactNullableString(ErrorMessage);
 
-        if (version == 1)
+        if (version >= 1)
         {
             writer.WriteInt8(EndpointType);
         }
@@ -114,7 +114,7 @@ public sealed class DescribeClusterResponse : IResponseMessage, IProtocolMessage
         result.ErrorCode = reader.ReadInt16();
         result.ErrorMessage = reader.ReadCompactNullableString();
 
-        if (version == 1)
+        if (version >= 1)
         {
             result.EndpointType = reader.ReadInt8();
         }

@@ -48,7 +48,7 @@ public sealed class DescribeConfigsRequest : IRequestMessage, IProtocolMessage<D
         }
 
         if (Resources is null) throw GeneratedCodeSupport.NullField("DescribeConfigsRequest", "Resources", version);
-        if (version == 4)
+        if (version >= 4)
         {
             writer.WriteCompactArrayLength(Resources.Count);
         }
@@ -79,7 +79,7 @@ public sealed class DescribeConfigsRequest : IRequestMessage, IProtocolMessage<D
             throw GeneratedCodeSupport.FieldNotInVersion("DescribeConfigsRequest", "IncludeDocumentation", version);
         }
 
-        if (version == 4)
+        if (version >= 4)
         {
             TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
         }
@@ -100,7 +100,7 @@ public sealed class DescribeConfigsRequest : IRequestMessage, IProtocolMessage<D
         var result = new DescribeConfigsRequest(default(SkipDefaults));
 
         var resourcesMinimumSize = version switch { <= 3 => 7, _ => 4 };
-        var resourcesCount = version == 4 ? reader.ReadCompactArrayLength(resourcesMinimumSize) : reader.ReadArrayLength(resourcesMinimumSize);
+        var resourcesCount = version >= 4 ? reader.ReadCompactArrayLength(resourcesMinimumSize) : reader.ReadArrayLength(resourcesMinimumSize);
         if (resourcesCount < 0) throw GeneratedCodeSupport.NullInNonNullable("DescribeConfigsRequest", "Resources");
         var resourcesList = new List<DescribeConfigsResource>(resourcesCount);
         for (var i = 0; i < resourcesCount; i++)
@@ -127,7 +127,7 @@ public sealed class DescribeConfigsRequest : IRequestMessage, IProtocolMessage<D
             result.IncludeDocumentation = false;
         }
 
-        if (version == 4)
+        if (version >= 4)
         {
             var taggedCount = reader.ReadTaggedFieldCount();
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
@@ -201,7 +201,7 @@ public sealed class DescribeConfigsRequest : IRequestMessage, IProtocolMessage<D
             writer.WriteInt8(ResourceType);
 
             if (ResourceName is null) throw GeneratedCodeSupport.NullField("DescribeConfigsRequest.DescribeConfigsResource", "ResourceName", version);
-            if (version == 4)
+            if (version >= 4)
             {
                 writer.WriteCompactString(ResourceName);
             }
@@ -212,7 +212,7 @@ public sealed class DescribeConfigsRequest : IRequestMessage, IProtocolMessage<D
 
             if (ConfigurationKeys is null)
             {
-                if (version == 4)
+                if (version >= 4)
                 {
                     writer.WriteCompactArrayLength(-1);
                 }
@@ -223,7 +223,7 @@ public sealed class DescribeConfigsRequest : IRequestMessage, IProtocolMessage<D
             }
             else
             {
-                if (version == 4)
+                if (version >= 4)
                 {
                     writer.WriteCompactArrayLength(ConfigurationKeys.Count);
                 }
@@ -233,7 +233,7 @@ public sealed class DescribeConfigsRequest : IRequestMessage, IProtocolMessage<D
                 }
                 foreach (var element in ConfigurationKeys)
                 {
-                    if (version == 4)
+                    if (version >= 4)
                     {
                         writer.WriteCompactString(element);
                     }
@@ -244,7 +244,7 @@ public sealed class DescribeConfigsRequest : IRequestMessage, IProtocolMessage<D
                 }
             }
 
-            if (version == 4)
+            if (version >= 4)
             {
                 TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
             }
@@ -259,10 +259,10 @@ public sealed class DescribeConfigsRequest : IRequestMessage, IProtocolMessage<D
         {
             var result = new DescribeConfigsResource(default(SkipDefaults));
             result.ResourceType = reader.ReadInt8();
-            result.ResourceName = version == 4 ? reader.ReadCompactString() : reader.ReadString();
+            result.ResourceName = version >= 4 ? reader.ReadCompactString() : reader.ReadString();
 
             var configurationKeysMinimumSize = version switch { <= 3 => 2, _ => 1 };
-            var configurationKeysCount = version == 4 ? reader.ReadCompactArrayLength(configurationKeysMinimumSize) : reader.ReadArrayLength(configurationKeysMinimumSize);
+            var configurationKeysCount = version >= 4 ? reader.ReadCompactArrayLength(configurationKeysMinimumSize) : reader.ReadArrayLength(configurationKeysMinimumSize);
             if (configurationKeysCount < 0)
             {
                 result.ConfigurationKeys = null;
@@ -272,12 +272,12 @@ public sealed class DescribeConfigsRequest : IRequestMessage, IProtocolMessage<D
                 var configurationKeysList = new List<string>(configurationKeysCount);
                 for (var i = 0; i < configurationKeysCount; i++)
                 {
-                    configurationKeysList.Add(version == 4 ? reader.ReadCompactString() : reader.ReadString());
+                    configurationKeysList.Add(version >= 4 ? reader.ReadCompactString() : reader.ReadString());
                 }
                 result.ConfigurationKeys = configurationKeysList;
             }
 
-            if (version == 4)
+            if (version >= 4)
             {
                 var taggedCount = reader.ReadTaggedFieldCount();
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)

@@ -46,7 +46,7 @@ public sealed class DescribeConfigsResponse : IResponseMessage, IProtocolMessage
         writer.WriteInt32(ThrottleTimeMs);
 
         if (Results is null) throw GeneratedCodeSupport.NullField("DescribeConfigsResponse", "Results", version);
-        if (version == 4)
+        if (version >= 4)
         {
             writer.WriteCompactArrayLength(Results.Count);
         }
@@ -59,7 +59,7 @@ public sealed class DescribeConfigsResponse : IResponseMessage, IProtocolMessage
             element.Write(writer, version);
         }
 
-        if (version == 4)
+        if (version >= 4)
         {
             TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
         }
@@ -81,7 +81,7 @@ public sealed class DescribeConfigsResponse : IResponseMessage, IProtocolMessage
         result.ThrottleTimeMs = reader.ReadInt32();
 
         var resultsMinimumSize = version switch { <= 3 => 11, _ => 7 };
-        var resultsCount = version == 4 ? reader.ReadCompactArrayLength(resultsMinimumSize) : reader.ReadArrayLength(resultsMinimumSize);
+        var resultsCount = version >= 4 ? reader.ReadCompactArrayLength(resultsMinimumSize) : reader.ReadArrayLength(resultsMinimumSize);
         if (resultsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("DescribeConfigsResponse", "Results");
         var resultsList = new List<DescribeConfigsResult>(resultsCount);
         for (var i = 0; i < resultsCount; i++)
@@ -90,7 +90,7 @@ public sealed class DescribeConfigsResponse : IResponseMessage, IProtocolMessage
         }
         result.Results = resultsList;
 
-        if (version == 4)
+        if (version >= 4)
         {
             var taggedCount = reader.ReadTaggedFieldCount();
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
@@ -170,7 +170,7 @@ public sealed class DescribeConfigsResponse : IResponseMessage, IProtocolMessage
         {
             writer.WriteInt16(ErrorCode);
 
-            if (version == 4)
+            if (version >= 4)
             {
                 writer.WriteCompactNullableString(ErrorMessage);
             }
@@ -182,7 +182,7 @@ public sealed class DescribeConfigsResponse : IResponseMessage, IProtocolMessage
             writer.WriteInt8(ResourceType);
 
             if (ResourceName is null) throw GeneratedCodeSupport.NullField("DescribeConfigsResponse.DescribeConfigsResult", "ResourceName", version);
-            if (version == 4)
+            if (version >= 4)
             {
                 writer.WriteCompactString(ResourceName);
             }
@@ -192,7 +192,7 @@ public sealed class DescribeConfigsResponse : IResponseMessage, IProtocolMessage
             }
 
             if (Configs is null) throw GeneratedCodeSupport.NullField("DescribeConfigsResponse.DescribeConfigsResult", "Configs", version);
-            if (version == 4)
+            if (version >= 4)
             {
                 writer.WriteCompactArrayLength(Configs.Count);
             }
@@ -205,7 +205,7 @@ public sealed class DescribeConfigsResponse : IResponseMessage, IProtocolMessage
                 element.Write(writer, version);
             }
 
-            if (version == 4)
+            if (version >= 4)
             {
                 TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
             }
@@ -220,12 +220,12 @@ public sealed class DescribeConfigsResponse : IResponseMessage, IProtocolMessage
         {
             var result = new DescribeConfigsResult(default(SkipDefaults));
             result.ErrorCode = reader.ReadInt16();
-            result.ErrorMessage = version == 4 ? reader.ReadCompactNullableString() : reader.ReadNullableString();
+            result.ErrorMessage = version >= 4 ? reader.ReadCompactNullableString() : reader.ReadNullableString();
             result.ResourceType = reader.ReadInt8();
-            result.ResourceName = version == 4 ? reader.ReadCompactString() : reader.ReadString();
+            result.ResourceName = version >= 4 ? reader.ReadCompactString() : reader.ReadString();
 
             var configsMinimumSize = version switch { <= 0 => 7, <= 2 => 11, <= 3 => 14, _ => 9 };
-            var configsCount = version == 4 ? reader.ReadCompactArrayLength(configsMinimumSize) : reader.ReadArrayLength(configsMinimumSize);
+            var configsCount = version >= 4 ? reader.ReadCompactArrayLength(configsMinimumSize) : reader.ReadArrayLength(configsMinimumSize);
             if (configsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("DescribeConfigsResponse.DescribeConfigsResult", "Configs");
             var configsList = new List<DescribeConfigsResourceResult>(configsCount);
             for (var i = 0; i < configsCount; i++)
@@ -234,7 +234,7 @@ public sealed class DescribeConfigsResponse : IResponseMessage, IProtocolMessage
             }
             result.Configs = configsList;
 
-            if (version == 4)
+            if (version >= 4)
             {
                 var taggedCount = reader.ReadTaggedFieldCount();
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
@@ -338,7 +338,7 @@ public sealed class DescribeConfigsResponse : IResponseMessage, IProtocolMessage
         public void Write(ProtocolWriter writer, short version)
         {
             if (Name is null) throw GeneratedCodeSupport.NullField("DescribeConfigsResponse.DescribeConfigsResourceResult", "Name", version);
-            if (version == 4)
+            if (version >= 4)
             {
                 writer.WriteCompactString(Name);
             }
@@ -347,7 +347,7 @@ public sealed class DescribeConfigsResponse : IResponseMessage, IProtocolMessage
                 writer.WriteString(Name);
             }
 
-            if (version == 4)
+            if (version >= 4)
             {
                 writer.WriteCompactNullableString(Value);
             }
@@ -358,7 +358,7 @@ public sealed class DescribeConfigsResponse : IResponseMessage, IProtocolMessage
 
             writer.WriteBool(ReadOnly);
 
-            if (version == 0)
+            if (version <= 0)
             {
                 writer.WriteBool(IsDefault);
             }
@@ -377,7 +377,7 @@ public sealed class DescribeConfigsResponse : IResponseMessage, IProtocolMessage
             if (version >= 1)
             {
                 if (Synonyms is null) throw GeneratedCodeSupport.NullField("DescribeConfigsResponse.DescribeConfigsResourceResult", "Synonyms", version);
-                if (version == 4)
+                if (version >= 4)
                 {
                     writer.WriteCompactArrayLength(Synonyms.Count);
                 }
@@ -398,7 +398,7 @@ public sealed class DescribeConfigsResponse : IResponseMessage, IProtocolMessage
 
             if (version >= 3)
             {
-                if (version == 4)
+                if (version >= 4)
                 {
                     writer.WriteCompactNullableString(Documentation);
                 }
@@ -408,7 +408,7 @@ public sealed class DescribeConfigsResponse : IResponseMessage, IProtocolMessage
                 }
             }
 
-            if (version == 4)
+            if (version >= 4)
             {
                 TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
             }
@@ -422,11 +422,11 @@ public sealed class DescribeConfigsResponse : IResponseMessage, IProtocolMessage
         public static DescribeConfigsResourceResult Read(ref ProtocolReader reader, short version)
         {
             var result = new DescribeConfigsResourceResult(default(SkipDefaults));
-            result.Name = version == 4 ? reader.ReadCompactString() : reader.ReadString();
-            result.Value = version == 4 ? reader.ReadCompactNullableString() : reader.ReadNullableString();
+            result.Name = version >= 4 ? reader.ReadCompactString() : reader.ReadString();
+            result.Value = version >= 4 ? reader.ReadCompactNullableString() : reader.ReadNullableString();
             result.ReadOnly = reader.ReadBool();
 
-            if (version == 0)
+            if (version <= 0)
             {
                 result.IsDefault = reader.ReadBool();
             }
@@ -449,7 +449,7 @@ public sealed class DescribeConfigsResponse : IResponseMessage, IProtocolMessage
             if (version >= 1)
             {
                 var synonymsMinimumSize = version switch { <= 3 => 5, _ => 4 };
-                var synonymsCount = version == 4 ? reader.ReadCompactArrayLength(synonymsMinimumSize) : reader.ReadArrayLength(synonymsMinimumSize);
+                var synonymsCount = version >= 4 ? reader.ReadCompactArrayLength(synonymsMinimumSize) : reader.ReadArrayLength(synonymsMinimumSize);
                 if (synonymsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("DescribeConfigsResponse.DescribeConfigsResourceResult", "Synonyms");
                 var synonymsList = new List<DescribeConfigsSynonym>(synonymsCount);
                 for (var i = 0; i < synonymsCount; i++)
@@ -474,14 +474,14 @@ public sealed class DescribeConfigsResponse : IResponseMessage, IProtocolMessage
 
             if (version >= 3)
             {
-                result.Documentation = version == 4 ? reader.ReadCompactNullableString() : reader.ReadNullableString();
+                result.Documentation = version >= 4 ? reader.ReadCompactNullableString() : reader.ReadNullableString();
             }
             else
             {
                 result.Documentation = "";
             }
 
-            if (version == 4)
+            if (version >= 4)
             {
                 var taggedCount = reader.ReadTaggedFieldCount();
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
@@ -566,7 +566,7 @@ public sealed class DescribeConfigsResponse : IResponseMessage, IProtocolMessage
         public void Write(ProtocolWriter writer, short version)
         {
             if (Name is null) throw GeneratedCodeSupport.NullField("DescribeConfigsResponse.DescribeConfigsSynonym", "Name", version);
-            if (version == 4)
+            if (version >= 4)
             {
                 writer.WriteCompactString(Name);
             }
@@ -575,7 +575,7 @@ public sealed class DescribeConfigsResponse : IResponseMessage, IProtocolMessage
                 writer.WriteString(Name);
             }
 
-            if (version == 4)
+            if (version >= 4)
             {
                 writer.WriteCompactNullableString(Value);
             }
@@ -586,7 +586,7 @@ public sealed class DescribeConfigsResponse : IResponseMessage, IProtocolMessage
 
             writer.WriteInt8(Source);
 
-            if (version == 4)
+            if (version >= 4)
             {
                 TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
             }
@@ -600,11 +600,11 @@ public sealed class DescribeConfigsResponse : IResponseMessage, IProtocolMessage
         public static DescribeConfigsSynonym Read(ref ProtocolReader reader, short version)
         {
             var result = new DescribeConfigsSynonym(default(SkipDefaults));
-            result.Name = version == 4 ? reader.ReadCompactString() : reader.ReadString();
-            result.Value = version == 4 ? reader.ReadCompactNullableString() : reader.ReadNullableString();
+            result.Name = version >= 4 ? reader.ReadCompactString() : reader.ReadString();
+            result.Value = version >= 4 ? reader.ReadCompactNullableString() : reader.ReadNullableString();
             result.Source = reader.ReadInt8();
 
-            if (version == 4)
+            if (version >= 4)
             {
                 var taggedCount = reader.ReadTaggedFieldCount();
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)

@@ -222,7 +222,7 @@ public sealed class DescribeDelegationTokenResponse : IResponseMessage, IProtoco
                 writer.WriteString(PrincipalName);
             }
 
-            if (version == 3)
+            if (version >= 3)
             {
                 if (TokenRequesterPrincipalType is null) throw GeneratedCodeSupport.NullField("DescribeDelegationTokenResponse.DescribedDelegationToken", "TokenRequesterPrincipalType", version);
                 writer.WriteCompactString(TokenRequesterPrincipalType);
@@ -232,7 +232,7 @@ public sealed class DescribeDelegationTokenResponse : IResponseMessage, IProtoco
                 throw GeneratedCodeSupport.FieldNotInVersion("DescribeDelegationTokenResponse.DescribedDelegationToken", "TokenRequesterPrincipalType", version);
             }
 
-            if (version == 3)
+            if (version >= 3)
             {
                 if (TokenRequesterPrincipalName is null) throw GeneratedCodeSupport.NullField("DescribeDelegationTokenResponse.DescribedDelegationToken", "TokenRequesterPrincipalName", version);
                 writer.WriteCompactString(TokenRequesterPrincipalName);
@@ -297,7 +297,7 @@ public sealed class DescribeDelegationTokenResponse : IResponseMessage, IProtoco
             result.PrincipalType = version >= 2 ? reader.ReadCompactString() : reader.ReadString();
             result.PrincipalName = version >= 2 ? reader.ReadCompactString() : reader.ReadString();
 
-            if (version == 3)
+            if (version >= 3)
             {
                 result.TokenRequesterPrincipalType = reader.ReadCompactString();
             }
@@ -306,7 +306,7 @@ public sealed class DescribeDelegationTokenResponse : IResponseMessage, IProtoco
                 result.TokenRequesterPrincipalType = "";
             }
 
-            if (version == 3)
+            if (version >= 3)
             {
                 result.TokenRequesterPrincipalName = reader.ReadCompactString();
             }

@@ -44,7 +44,7 @@ public sealed class DescribeGroupsRequest : IRequestMessage, IProtocolMessage<De
         }
 
         if (Groups is null) throw GeneratedCodeSupport.NullField("DescribeGroupsRequest", "Groups", version);
-        if (version == 5)
+        if (version >= 5)
         {
             writer.WriteCompactArrayLength(Groups.Count);
         }
@@ -54,7 +54,7 @@ public sealed class DescribeGroupsRequest : IRequestMessage, IProtocolMessage<De
         }
         foreach (var element in Groups)
         {
-            if (version == 5)
+            if (version >= 5)
             {
                 writer.WriteCompactString(element);
             }
@@ -73,7 +73,7 @@ public sealed class DescribeGroupsRequest : IRequestMessage, IProtocolMessage<De
             throw GeneratedCodeSupport.FieldNotInVersion("DescribeGroupsRequest", "IncludeAuthorizedOperations", version);
         }
 
-        if (version == 5)
+        if (version >= 5)
         {
             TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
         }
@@ -94,12 +94,12 @@ public sealed class DescribeGroupsRequest : IRequestMessage, IProtocolMessage<De
         var result = new DescribeGroupsRequest(default(SkipDefaults));
 
         var groupsMinimumSize = version switch { <= 4 => 2, _ => 1 };
-        var groupsCount = version == 5 ? reader.ReadCompactArrayLength(groupsMinimumSize) : reader.ReadArrayLength(groupsMinimumSize);
+        var groupsCount = version >= 5 ? reader.ReadCompactArrayLength(groupsMinimumSize) : reader.ReadArrayLength(groupsMinimumSize);
         if (groupsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("DescribeGroupsRequest", "Groups");
         var groupsList = new List<string>(groupsCount);
         for (var i = 0; i < groupsCount; i++)
         {
-            groupsList.Add(version == 5 ? reader.ReadCompactString() : reader.ReadString());
+            groupsList.Add(version >= 5 ? reader.ReadCompactString() : reader.ReadString());
         }
         result.Groups = groupsList;
 
@@ -112,7 +112,7 @@ public sealed class DescribeGroupsRequest : IRequestMessage, IProtocolMessage<De
             result.IncludeAuthorizedOperations = false;
         }
 
-        if (version == 5)
+        if (version >= 5)
         {
             var taggedCount = reader.ReadTaggedFieldCount();
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)

@@ -49,7 +49,7 @@ public sealed class DescribeGroupsResponse : IResponseMessage, IProtocolMessage<
         }
 
         if (Groups is null) throw GeneratedCodeSupport.NullField("DescribeGroupsResponse", "Groups", version);
-        if (version == 5)
+        if (version >= 5)
         {
             writer.WriteCompactArrayLength(Groups.Count);
         }
@@ -62,7 +62,7 @@ public sealed class DescribeGroupsResponse : IResponseMessage, IProtocolMessage<
             element.Write(writer, version);
         }
 
-        if (version == 5)
+        if (version >= 5)
         {
             TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
         }
@@ -92,7 +92,7 @@ public sealed class DescribeGroupsResponse : IResponseMessage, IProtocolMessage<
         }
 
         var groupsMinimumSize = version switch { <= 2 => 14, <= 4 => 18, _ => 12 };
-        var groupsCount = version == 5 ? reader.ReadCompactArrayLength(groupsMinimumSize) : reader.ReadArrayLength(groupsMinimumSize);
+        var groupsCount = version >= 5 ? reader.ReadCompactArrayLength(groupsMinimumSize) : reader.ReadArrayLength(groupsMinimumSize);
         if (groupsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("DescribeGroupsResponse", "Groups");
         var groupsList = new List<DescribedGroup>(groupsCount);
         for (var i = 0; i < groupsCount; i++)
@@ -101,7 +101,7 @@ public sealed class DescribeGroupsResponse : IResponseMessage, IProtocolMessage<
         }
         result.Groups = groupsList;
 
-        if (version == 5)
+        if (version >= 5)
         {
             var taggedCount = reader.ReadTaggedFieldCount();
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
@@ -193,7 +193,7 @@ public sealed class DescribeGroupsResponse : IResponseMessage, IProtocolMessage<
             writer.WriteInt16(ErrorCode);
 
             if (GroupId is null) throw GeneratedCodeSupport.NullField("DescribeGroupsResponse.DescribedGroup", "GroupId", version);
-            if (version == 5)
+            if (version >= 5)
             {
                 writer.WriteCompactString(GroupId);
             }
@@ -203,7 +203,7 @@ public sealed class DescribeGroupsResponse : IResponseMessage, IProtocolMessage<
             }
 
             if (GroupState is null) throw GeneratedCodeSupport.NullField("DescribeGroupsResponse.DescribedGroup", "GroupState", version);
-            if (version == 5)
+            if (version >= 5)
             {
                 writer.WriteCompactString(GroupState);
             }
@@ -213,7 +213,7 @@ public sealed class DescribeGroupsResponse : IResponseMessage, IProtocolMessage<
             }
 
             if (ProtocolType is null) throw GeneratedCodeSupport.NullField("DescribeGroupsResponse.DescribedGroup", "ProtocolType", version);
-            if (version == 5)
+            if (version >= 5)
             {
                 writer.WriteCompactString(ProtocolType);
             }
@@ -223,7 +223,7 @@ public sealed class DescribeGroupsResponse : IResponseMessage, IProtocolMessage<
             }
 
             if (ProtocolData is null) throw GeneratedCodeSupport.NullField("DescribeGroupsResponse.DescribedGroup", "ProtocolData", version);
-            if (version == 5)
+            if (version >= 5)
             {
                 writer.WriteCompactString(ProtocolData);
             }
@@ -233,7 +233,7 @@ public sealed class DescribeGroupsResponse : IResponseMessage, IProtocolMessage<
             }
 
             if (Members is null) throw GeneratedCodeSupport.NullField("DescribeGroupsResponse.DescribedGroup", "Members", version);
-            if (version == 5)
+            if (version >= 5)
             {
                 writer.WriteCompactArrayLength(Members.Count);
             }
@@ -255,7 +255,7 @@ public sealed class DescribeGroupsResponse : IResponseMessage, IProtocolMessage<
                 throw GeneratedCodeSupport.FieldNotInVersion("DescribeGroupsResponse.DescribedGroup", "AuthorizedOperations", version);
             }
 
-            if (version == 5)
+            if (version >= 5)
             {
                 TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
             }
@@ -270,13 +270,13 @@ public sealed class DescribeGroupsResponse : IResponseMessage, IProtocolMessage<
         {
             var result = new DescribedGroup(default(SkipDefaults));
             result.ErrorCode = reader.ReadInt16();
-            result.GroupId = version == 5 ? reader.ReadCompactString() : reader.ReadString();
-            result.GroupState = version == 5 ? reader.ReadCompactString() : reader.ReadString();
-            result.ProtocolType = version == 5 ? reader.ReadCompactString() : reader.ReadString();
-            result.ProtocolData = version == 5 ? reader.ReadCompactString() : reader.ReadString();
+            result.GroupId = version >= 5 ? reader.ReadCompactString() : reader.ReadString();
+            result.GroupState = version >= 5 ? reader.ReadCompactString() : reader.ReadString();
+            result.ProtocolType = version >= 5 ? reader.ReadCompactString() : reader.ReadString();
+            result.ProtocolData = version >= 5 ? reader.ReadCompactString() : reader.ReadString();
 
             var membersMinimumSize = version switch { <= 3 => 14, <= 4 => 16, _ => 7 };
-            var membersCount = version == 5 ? reader.ReadCompactArrayLength(membersMinimumSize) : reader.ReadArrayLength(membersMinimumSize);
+            var membersCount = version >= 5 ? reader.ReadCompactArrayLength(membersMinimumSize) : reader.ReadArrayLength(membersMinimumSize);
             if (membersCount < 0) throw GeneratedCodeSupport.NullInNonNullable("DescribeGroupsResponse.DescribedGroup", "Members");
             var membersList = new List<DescribedGroupMember>(membersCount);
             for (var i = 0; i < membersCount; i++)
@@ -294,7 +294,7 @@ public sealed class DescribeGroupsResponse : IResponseMessage, IProtocolMessage<
                 result.AuthorizedOperations = -2147483648;
             }
 
-            if (version == 5)
+            if (version >= 5)
             {
                 var taggedCount = reader.ReadTaggedFieldCount();
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
@@ -390,7 +390,7 @@ public sealed class DescribeGroupsResponse : IResponseMessage, IProtocolMessage<
         public void Write(ProtocolWriter writer, short version)
         {
             if (MemberId is null) throw GeneratedCodeSupport.NullField("DescribeGroupsResponse.DescribedGroupMember", "MemberId", version);
-            if (version == 5)
+            if (version >= 5)
             {
                 writer.WriteCompactString(MemberId);
             }
@@ -401,7 +401,7 @@ public sealed class DescribeGroupsResponse : IResponseMessage, IProtocolMessage<
 
             if (version >= 4)
             {
-                if (version == 5)
+                if (version >= 5)
                 {
                     writer.WriteCompactNullableString(GroupInstanceId);
                 }
@@ -412,7 +412,7 @@ public sealed class DescribeGroupsResponse : IResponseMessage, IProtocolMessage<
             }
 
             if (ClientId is null) throw GeneratedCodeSupport.NullField("DescribeGroupsResponse.DescribedGroupMember", "ClientId", version);
-            if (version == 5)
+            if (version >= 5)
             {
                 writer.WriteCompactString(ClientId);
             }
@@ -422,7 +422,7 @@ public sealed class DescribeGroupsResponse : IResponseMessage, IProtocolMessage<
             }
 
             if (ClientHost is null) throw GeneratedCodeSupport.NullField("DescribeGroupsResponse.DescribedGroupMember", "ClientHost", version);
-            if (version == 5)
+            if (version >= 5)
             {
                 writer.WriteCompactString(ClientHost);
             }
@@ -432,7 +432,7 @@ public sealed class DescribeGroupsResponse : IResponseMessage, IProtocolMessage<
             }
 
             if (MemberMetadata is null) throw GeneratedCodeSupport.NullField("DescribeGroupsResponse.DescribedGroupMember", "MemberMetadata", version);
-            if (version == 5)
+            if (version >= 5)
             {
                 writer.WriteCompactBytes(MemberMetadata);
             }
@@ -442,7 +442,7 @@ public sealed class DescribeGroupsResponse : IResponseMessage, IProtocolMessage<
             }
 
             if (MemberAssignment is null) throw GeneratedCodeSupport.NullField("DescribeGroupsResponse.DescribedGroupMember", "MemberAssignment", version);
-            if (version == 5)
+            if (version >= 5)
             {
                 writer.WriteCompactBytes(MemberAssignment);
             }
@@ -451,7 +451,7 @@ public sealed class DescribeGroupsResponse : IResponseMessage, IProtocolMessage<
                 writer.WriteBytes(MemberAssignment);
             }
 
-            if (version == 5)
+            if (version >= 5)
             {
                 TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
             }
@@ -465,23 +465,23 @@ public sealed class DescribeGroupsResponse : IResponseMessage, IProtocolMessage<
         public static DescribedGroupMember Read(ref ProtocolReader reader, short version)
         {
             var result = new DescribedGroupMember(default(SkipDefaults));
-            result.MemberId = version == 5 ? reader.ReadCompactString() : reader.ReadString();
+            result.MemberId = version >= 5 ? reader.ReadCompactString() : reader.ReadString();
 
             if (version >= 4)
             {
-                result.GroupInstanceId = version == 5 ? reader.ReadCompactNullableString() : reader.ReadNullableString();
+                result.GroupInstanceId = version >= 5 ? reader.ReadCompactNullableString() : reader.ReadNullableString();
             }
             else
             {
                 result.GroupInstanceId = null;
             }
 
-            result.ClientId = version == 5 ? reader.ReadCompactString() : reader.ReadString();
-            result.ClientHost = version == 5 ? reader.ReadCompactString() : reader.ReadString();
-            result.MemberMetadata = version == 5 ? reader.ReadCompactBytes() : reader.ReadBytes();
-            result.MemberAssignment = version == 5 ? reader.ReadCompactBytes() : reader.ReadBytes();
+            result.ClientId = version >= 5 ? reader.ReadCompactString() : reader.ReadString();
+            result.ClientHost = version >= 5 ? reader.ReadCompactString() : reader.ReadString();
+            result.MemberMetadata = version >= 5 ? reader.ReadCompactBytes() : reader.ReadBytes();
+            result.MemberAssignment = version >= 5 ? reader.ReadCompactBytes() : reader.ReadBytes();
 
-            if (version == 5)
+            if (version >= 5)
             {
                 var taggedCount = reader.ReadTaggedFieldCount();
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)

@@ -215,12 +215,12 @@ public sealed class DescribeLogDirsResponse : IResponseMessage, IProtocolMessage
                 element.Write(writer, version);
             }
 
-            if (version == 4)
+            if (version >= 4)
             {
                 writer.WriteInt64(TotalBytes);
             }
 
-            if (version == 4)
+            if (version >= 4)
             {
                 writer.WriteInt64(UsableBytes);
             }
@@ -252,7 +252,7 @@ public sealed class DescribeLogDirsResponse : IResponseMessage, IProtocolMessage
             }
             result.Topics = topicsList;
 
-            if (version == 4)
+            if (version >= 4)
             {
                 result.TotalBytes = reader.ReadInt64();
             }
@@ -261,7 +261,7 @@ public sealed class DescribeLogDirsResponse : IResponseMessage, IProtocolMessage
                 result.TotalBytes = -1L;
             }
 
-            if (version == 4)
+            if (version >= 4)
             {
                 result.UsableBytes = reader.ReadInt64();
             }

@@ -53,7 +53,7 @@ public sealed class DescribeQuorumResponse : IResponseMessage, IProtocolMessage<
 
         writer.WriteInt16(ErrorCode);
 
-        if (version == 2)
+        if (version >= 2)
         {
             writer.WriteCompactNullableString(ErrorMessage);
         }
@@ -65,7 +65,7 @@ public sealed class DescribeQuorumResponse : IResponseMessage, IProtocolMessage<
             element.Write(writer, version);
         }
 
-        if (version == 2)
+        if (version >= 2)
         {
             if (Nodes is null) throw GeneratedCodeSupport.NullField("DescribeQuorumResponse", "Nodes", version);
             writer.WriteCompactArrayLength(Nodes.Count);
@@ -93,7 +93,7 @@ public sealed class DescribeQuorumResponse : IResponseMessage, IProtocolMessage<
         var result = new DescribeQuorumResponse(default(SkipDefaults));
         result.ErrorCode = reader.ReadInt16();
 
-        if (version == 2)
+        if (version >= 2)
         {
             result.ErrorMessage = reader.ReadCompactNullableString();
         }
@@ -111,7 +111,7 @@ public sealed class DescribeQuorumResponse : IResponseMessage, IProtocolMessage<
         }
         result.Topics = topicsList;
 
-        if (version == 2)
+        if (version >= 2)
         {
             var nodesCount = reader.ReadCompactArrayLength(6);
             if (nodesCount < 0) throw GeneratedCodeSupport.NullInNonNullable("DescribeQuorumResponse", "Nodes");
@@ -307,7 +307,7 @@ public sealed class DescribeQuorumResponse : IResponseMessage, IProtocolMessage<
             writer.WriteInt32(PartitionIndex);
             writer.WriteInt16(ErrorCode);
 
-            if (version == 2)
+            if (version >= 2)
             {
                 writer.WriteCompactNullableString(ErrorMessage);
             }
@@ -340,7 +340,7 @@ public sealed class DescribeQuorumResponse : IResponseMessage, IProtocolMessage<
             result.PartitionIndex = reader.ReadInt32();
             result.ErrorCode = reader.ReadInt16();
 
-            if (version == 2)
+            if (version >= 2)
             {
                 result.ErrorMessage = reader.ReadCompactNullableString();
             }
@@ -635,7 +635,7 @@ public sealed class DescribeQuorumResponse : IResponseMessage, IProtocolMessage<
         {
             writer.WriteInt32(ReplicaId);
 
-            if (version == 2)
+            if (version >= 2)
             {
                 writer.WriteUuid(ReplicaDirectoryId);
             }
@@ -665,7 +665,7 @@ public sealed class DescribeQuorumResponse : IResponseMessage, IProtocolMessage<
             var result = new ReplicaState(default(SkipDefaults));
             result.ReplicaId = reader.ReadInt32();
 
-            if (version == 2)
+            if (version >= 2)
             {
                 result.ReplicaDirectoryId = reader.ReadUuid();
             }

@@ -59,7 +59,7 @@ public sealed class ElectLeadersRequest : IRequestMessage, IProtocolMessage<Elec
 
         if (TopicPartitions is null)
         {
-            if (version == 2)
+            if (version >= 2)
             {
                 writer.WriteCompactArrayLength(-1);
             }
@@ -70,7 +70,7 @@ public sealed class ElectLeadersRequest : IRequestMessage, IProtocolMessage<Elec
         }
         else
         {
-            if (version == 2)
+            if (version >= 2)
             {
                 writer.WriteCompactArrayLength(TopicPartitions.Count);
             }
@@ -86,7 +86,7 @@ public sealed class ElectLeadersRequest : IRequestMessage, IProtocolMessage<Elec
 
         writer.WriteInt32(TimeoutMs);
 
-        if (version == 2)
+        if (version >= 2)
         {
             TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
         }
@@ -116,7 +116,7 @@ public sealed class ElectLeadersRequest : IRequestMessage, IProtocolMessage<Elec
         }
 
         var topicPartitionsMinimumSize = version switch { <= 1 => 6, _ => 3 };
-        var topicPartitionsCount = version == 2 ? reader.ReadCompactArrayLength(topicPartitionsMinimumSize) : reader.ReadArrayLength(topicPartitionsMinimumSize);
+        var topicPartitionsCount = version >= 2 ? reader.ReadCompactArrayLength(topicPartitionsMinimumSize) : reader.ReadArrayLength(topicPartitionsMinimumSize);
         if (topicPartitionsCount < 0)
         {
             result.TopicPartitions = null;
@@ -133,7 +133,7 @@ public sealed class ElectLeadersRequest : IRequestMessage, IProtocolMessage<Elec
 
         result.TimeoutMs = reader.ReadInt32();
 
-        if (version == 2)
+        if (version >= 2)
         {
             var taggedCount = reader.ReadTaggedFieldCount();
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
@@ -201,7 +201,7 @@ public sealed class ElectLeadersRequest : IRequestMessage, IProtocolMessage<Elec
         public void Write(ProtocolWriter writer, short version)
         {
             if (Topic is null) throw GeneratedCodeSupport.NullField("ElectLeadersRequest.TopicPartitionsData", "Topic", version);
-            if (version == 2)
+            if (version >= 2)
             {
                 writer.WriteCompactString(Topic);
             }
@@ -211,7 +211,7 @@ public sealed class ElectLeadersRequest : IRequestMessage, IProtocolMessage<Elec
             }
 
             if (Partitions is null) throw GeneratedCodeSupport.NullField("ElectLeadersRequest.TopicPartitionsData", "Partitions", version);
-            if (version == 2)
+            if (version >= 2)
             {
                 writer.WriteCompactArrayLength(Partitions.Count);
             }
@@ -224,7 +224,7 @@ public sealed class ElectLeadersRequest : IRequestMessage, IProtocolMessage<Elec
                 writer.WriteInt32(element);
             }
 
-            if (version == 2)
+            if (version >= 2)
             {
                 TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
             }
@@ -238,9 +238,9 @@ public sealed class ElectLeadersRequest : IRequestMessage, IProtocolMessage<Elec
         public static TopicPartitionsData Read(ref ProtocolReader reader, short version)
         {
             var result = new TopicPartitionsData(default(SkipDefaults));
-            result.Topic = version == 2 ? reader.ReadCompactString() : reader.ReadString();
+            result.Topic = version >= 2 ? reader.ReadCompactString() : reader.ReadString();
 
-            var partitionsCount = version == 2 ? reader.ReadCompactArrayLength(4) : reader.ReadArrayLength(4);
+            var partitionsCount = version >= 2 ? reader.ReadCompactArrayLength(4) : reader.ReadArrayLength(4);
             if (partitionsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("ElectLeadersRequest.TopicPartitionsData", "Partitions");
             var partitionsList = new List<int>(partitionsCount);
             for (var i = 0; i < partitionsCount; i++)
@@ -249,7 +249,7 @@ public sealed class ElectLeadersRequest : IRequestMessage, IProtocolMessage<Elec
             }
             result.Partitions = partitionsList;
 
-            if (version == 2)
+            if (version >= 2)
             {
                 var taggedCount = reader.ReadTaggedFieldCount();
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)

@@ -59,7 +59,7 @@ public sealed class ElectLeadersResponse : IResponseMessage, IProtocolMessage<El
         }
 
         if (ReplicaElectionResults is null) throw GeneratedCodeSupport.NullField("ElectLeadersResponse", "ReplicaElectionResults", version);
-        if (version == 2)
+        if (version >= 2)
         {
             writer.WriteCompactArrayLength(ReplicaElectionResults.Count);
         }
@@ -72,7 +72,7 @@ public sealed class ElectLeadersResponse : IResponseMessage, IProtocolMessage<El
             element.Write(writer, version);
         }
 
-        if (version == 2)
+        if (version >= 2)
         {
             TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
         }
@@ -103,7 +103,7 @@ public sealed class ElectLeadersResponse : IResponseMessage, IProtocolMessage<El
         }
 
         var replicaElectionResultsMinimumSize = version switch { <= 1 => 6, _ => 3 };
-        var replicaElectionResultsCount = version == 2 ? reader.ReadCompactArrayLength(replicaElectionResultsMinimumSize) : reader.ReadArrayLength(replicaElectionResultsMinimumSize);
+        var replicaElectionResultsCount = version >= 2 ? reader.ReadCompactArrayLength(replicaElectionResultsMinimumSize) : reader.ReadArrayLength(replicaElectionResultsMinimumSize);
         if (replicaElectionResultsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("ElectLeadersResponse", "ReplicaElectionResults");
         var replicaElectionResultsList = new List<ReplicaElectionResult>(replicaElectionResultsCount);
         for (var i = 0; i < replicaElectionResultsCount; i++)
@@ -112,7 +112,7 @@ public sealed class ElectLeadersResponse : IResponseMessage, IProtocolMessage<El
         }
         result.ReplicaElectionResults = replicaElectionResultsList;
 
-        if (version == 2)
+        if (version >= 2)
         {
             var taggedCount = reader.ReadTaggedFieldCount();
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
@@ -180,7 +180,7 @@ public sealed class ElectLeadersResponse : IResponseMessage, IProtocolMessage<El
         public void Write(ProtocolWriter writer, short version)
         {
             if (Topic is null) throw GeneratedCodeSupport.NullField("ElectLeadersResponse.ReplicaElectionResult", "Topic", version);
-            if (version == 2)
+            if (version >= 2)
             {
                 writer.WriteCompactString(Topic);
             }
@@ -190,7 +190,7 @@ public sealed class ElectLeadersResponse : IResponseMessage, IProtocolMessage<El
             }
 
             if (PartitionResult is null) throw GeneratedCodeSupport.NullField("ElectLeadersResponse.ReplicaElectionResult", "PartitionResult", version);
-            if (version == 2)
+            if (version >= 2)
             {
                 writer.WriteCompactArrayLength(PartitionResult.Count);
             }
@@ -203,7 +203,7 @@ public sealed class ElectLeadersResponse : IResponseMessage, IProtocolMessage<El
                 element.Write(writer, version);
             }
 
-            if (version == 2)
+            if (version >= 2)
             {
                 TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
             }
@@ -217,9 +217,9 @@ public sealed class ElectLeadersResponse : IResponseMessage, IProtocolMessage<El
         public static ReplicaElectionResult Read(ref ProtocolReader reader, short version)
         {
             var result = new ReplicaElectionResult(default(SkipDefaults));
-            result.Topic = version == 2 ? reader.ReadCompactString() : reader.ReadString();
+            result.Topic = version >= 2 ? reader.ReadCompactString() : reader.ReadString();
 
-            var partitionResultCount = version == 2 ? reader.ReadCompactArrayLength(8) : reader.ReadArrayLength(8);
+            var partitionResultCount = version >= 2 ? reader.ReadCompactArrayLength(8) : reader.ReadArrayLength(8);
             if (partitionResultCount < 0) throw GeneratedCodeSupport.NullInNonNullable("ElectLeadersResponse.ReplicaElectionResult", "PartitionResult");
             var partitionResultList = new List<PartitionResult>(partitionResultCount);
             for (var i = 0; i < partitionResultCount; i++)
@@ -228,7 +228,7 @@ public sealed class ElectLeadersResponse : IResponseMessage, IProtocolMessage<El
             }
             result.PartitionResult = partitionResultList;
 
-            if (version == 2)
+            if (version >= 2)
             {
                 var taggedCount = reader.ReadTaggedFieldCount();
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
@@ -300,7 +300,7 @@ public sealed class ElectLeadersResponse : IResponseMessage, IProtocolMessage<El
             writer.WriteInt32(PartitionId);
             writer.WriteInt16(ErrorCode);
 
-            if (version == 2)
+            if (version >= 2)
             {
                 writer.WriteCompactNullableString(ErrorMessage);
             }
@@ -309,7 +309,7 @@ public sealed class ElectLeadersResponse : IResponseMessage, IProtocolMessage<El
                 writer.WriteNullableString(ErrorMessage);
             }
 
-            if (version == 2)
+            if (version >= 2)
             {
                 TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
             }
@@ -325,9 +325,9 @@ public sealed class ElectLeadersResponse : IResponseMessage, IProtocolMessage<El
             var result = new PartitionResult(default(SkipDefaults));
             result.PartitionId = reader.ReadInt32();
             result.ErrorCode = reader.ReadInt16();
-            result.ErrorMessage = version == 2 ? reader.ReadCompactNullableString() : reader.ReadNullableString();
+            result.ErrorMessage = version >= 2 ? reader.ReadCompactNullableString() : reader.ReadNullableString();
 
-            if (version == 2)
+            if (version >= 2)
             {
                 var taggedCount = reader.ReadTaggedFieldCount();
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)

@@ -46,7 +46,7 @@ public sealed class EndQuorumEpochRequest : IRequestMessage, IProtocolMessage<En
             throw GeneratedCodeSupport.UnsupportedVersion("EndQuorumEpochRequest", version);
         }
 
-        if (version == 1)
+        if (version >= 1)
         {
             writer.WriteCompactNullableString(ClusterId);
         }
@@ -56,7 +56,7 @@ public sealed class EndQuorumEpochRequest : IRequestMessage, IProtocolMessage<En
         }
 
         if (Topics is null) throw GeneratedCodeSupport.NullField("EndQuorumEpochRequest", "Topics", version);
-        if (version == 1)
+        if (version >= 1)
         {
             writer.WriteCompactArrayLength(Topics.Count);
         }
@@ -69,7 +69,7 @@ public sealed class EndQuorumEpochRequest : IRequestMessage, IProtocolMessage<En
             element.Write(writer, version);
         }
 
-        if (version == 1)
+        if (version >= 1)
         {
             if (LeaderEndpoints is null) throw GeneratedCodeSupport.NullField("EndQuorumEpochRequest", "LeaderEndpoints", version);
             writer.WriteCompactArrayLength(LeaderEndpoints.Count);
@@ -79,7 +79,7 @@ public sealed class EndQuorumEpochRequest : IRequestMessage, IProtocolMessage<En
             }
         }
 
-        if (version == 1)
+        if (version >= 1)
         {
             TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
         }
@@ -98,10 +98,10 @@ public sealed class EndQuorumEpochRequest : IRequestMessage, IProtocolMessage<En
         }
 
         var result = new EndQuorumEpochRequest(default(SkipDefaults));
-        result.ClusterId = version == 1 ? reader.ReadCompactNullableString() : reader.ReadNullableString();
+        result.ClusterId = version >= 1 ? reader.ReadCompactNullableString() : reader.ReadNullableString();
 
         var topicsMinimumSize = version switch { <= 0 => 6, _ => 3 };
-        var topicsCount = version == 1 ? reader.ReadCompactArrayLength(topicsMinimumSize) : reader.ReadArrayLength(topicsMinimumSize);
+        var topicsCount = version >= 1 ? reader.ReadCompactArrayLength(topicsMinimumSize) : reader.ReadArrayLength(topicsMinimumSize);
         if (topicsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("EndQuorumEpochRequest", "Topics");
         var topicsList = new List<TopicData>(topicsCount);
         for (var i = 0; i < topicsCount; i++)
@@ -110,7 +110,7 @@ public sealed class EndQuorumEpochRequest : IRequestMessage, IProtocolMessage<En
         }
         result.Topics = topicsList;
 
-        if (version == 1)
+        if (version >= 1)
         {
             var leaderEndpointsCount = reader.ReadCompactArrayLength(5);
             if (leaderEndpointsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("EndQuorumEpochRequest", "LeaderEndpoints");
@@ -126,7 +126,7 @@ public sealed class EndQuorumEpochRequest : IRequestMessage, IProtocolMessage<En
             result.LeaderEndpoints = [];
         }
 
-        if (version == 1)
+        if (version >= 1)
         {
             var taggedCount = reader.ReadTaggedFieldCount();
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
@@ -193,7 +193,7 @@ public sealed class EndQuorumEpochRequest : IRequestMessage, IProtocolMessage<En
         public void Write(ProtocolWriter writer, short version)
         {
             if (TopicName is null) throw GeneratedCodeSupport.NullField("EndQuorumEpochRequest.TopicData", "TopicName", version);
-            if (version == 1)
+            if (version >= 1)
             {
                 writer.WriteCompactString(TopicName);
             }
@@ -203,7 +203,7 @@ public sealed class EndQuorumEpochRequest : IRequestMessage, IProtocolMessage<En
             }
 
             if (Partitions is null) throw GeneratedCodeSupport.NullField("EndQuorumEpochRequest.TopicData", "Partitions", version);
-            if (version == 1)
+            if (version >= 1)
             {
                 writer.WriteCompactArrayLength(Partitions.Count);
             }
@@ -216,7 +216,7 @@ public sealed class EndQuorumEpochRequest : IRequestMessage, IProtocolMessage<En
                 element.Write(writer, version);
             }
 
-            if (version == 1)
+            if (version >= 1)
             {
                 TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
             }
@@ -230,10 +230,10 @@ public sealed class EndQuorumEpochRequest : IRequestMessage, IProtocolMessage<En
         public static TopicData Read(ref ProtocolReader reader, short version)
         {
             var result = new TopicData(default(SkipDefaults));
-            result.TopicName = version == 1 ? reader.ReadCompactString() : reader.ReadString();
+            result.TopicName = version >= 1 ? reader.ReadCompactString() : reader.ReadString();
 
             var partitionsMinimumSize = version switch { <= 0 => 16, _ => 14 };
-            var partitionsCount = version == 1 ? reader.ReadCompactArrayLength(partitionsMinimumSize) : reader.ReadArrayLength(partitionsMinimumSize);
+            var partitionsCount = version >= 1 ? reader.ReadCompactArrayLength(partitionsMinimumSize) : reader.ReadArrayLength(partitionsMinimumSize);
             if (partitionsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("EndQuorumEpochRequest.TopicData", "Partitions");
             var partitionsList = new List<PartitionData>(partitionsCount);
             for (var i = 0; i < partitionsCount; i++)
@@ -242,7 +242,7 @@ public sealed class EndQuorumEpochRequest : IRequestMessage, IProtocolMessage<En
             }
             result.Partitions = partitionsList;
 
-            if (version == 1)
+            if (version >= 1)
             {
                 var taggedCount = reader.ReadTaggedFieldCount();
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
@@ -324,7 +324,7 @@ public sealed class EndQuorumEpochRequest : IRequestMessage, IProtocolMessage<En
             writer.WriteInt32(LeaderId);
             writer.WriteInt32(LeaderEpoch);
 
-            if (version == 0)
+            if (version <= 0)
             {
                 if (PreferredSuccessors is null) throw GeneratedCodeSupport.NullField("EndQuorumEpochRequest.PartitionData", "PreferredSuccessors", version);
                 writer.WriteArrayLength(PreferredSuccessors.Count);
@@ -334,7 +334,7 @@ public sealed class EndQuorumEpochRequest : IRequestMessage, IProtocolMessage<En
                 }
             }
 
-            if (version == 1)
+            if (version >= 1)
             {
                 if (PreferredCandidates is null) throw GeneratedCodeSupport.NullField("EndQuorumEpochRequest.PartitionData", "PreferredCandidates", version);
                 writer.WriteCompactArrayLength(PreferredCandidates.Count);
@@ -344,7 +344,7 @@ public sealed class EndQuorumEpochRequest : IRequestMessage, IProtocolMessage<En
                 }
             }
 
-            if (version == 1)
+            if (version >= 1)
             {
                 TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
             }
@@ -362,7 +362,7 @@ public sealed class EndQuorumEpochRequest : IRequestMessage, IProtocolMessage<En
             result.LeaderId = reader.ReadInt32();
             result.LeaderEpoch = reader.ReadInt32();
 
-            if (version == 0)
+            if (version <= 0)
             {
                 var preferredSuccessorsCount = reader.ReadArrayLength(4);
                 if (preferredSuccessorsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("EndQuorumEpochRequest.PartitionData", "PreferredSuccessors");
@@ -378,7 +378,7 @@ public sealed class EndQuorumEpochRequest : IRequestMessage, IProtocolMessage<En
                 result.PreferredSuccessors = [];
             }
 
-            if (version == 1)
+            if (version >= 1)
             {
                 var preferredCandidatesCount = reader.ReadCompactArrayLength(21);
                 if (preferredCandidatesCount < 0) throw GeneratedCodeSupport.NullInNonNullable("EndQuorumEpochRequest.PartitionData", "PreferredCandidates");
@@ -394,7 +394,7 @@ public sealed class EndQuorumEpochRequest : IRequestMessage, IProtocolMessage<En
                 result.PreferredCandidates = [];
             }
 
-            if (version == 1)
+            if (version >= 1)
             {
                 var taggedCount = reader.ReadTaggedFieldCount();
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)

@@ -50,7 +50,7 @@ public sealed class EndQuorumEpochResponse : IResponseMessage, IProtocolMessage<
         writer.WriteInt16(ErrorCode);
 
         if (Topics is null) throw GeneratedCodeSupport.NullField("EndQuorumEpochResponse", "Topics", version);
-        if (version == 1)
+        if (version >= 1)
         {
             writer.WriteCompactArrayLength(Topics.Count);
         }
@@ -68,7 +68,7 @@ public sealed class EndQuorumEpochResponse : IResponseMessage, IProtocolMessage<
             throw GeneratedCodeSupport.FieldNotInVersion("EndQuorumEpochResponse", "NodeEndpoints", version);
         }
 
-        if (version == 1)
+        if (version >= 1)
         {
             var taggedCount = TaggedFields.Count(UnknownTaggedFields);
             var writeNodeEndpoints = NodeEndpoints is { Count: > 0 };
@@ -107,7 +107,7 @@ public sealed class EndQuorumEpochResponse : IResponseMessage, IProtocolMessage<
         result.ErrorCode = reader.ReadInt16();
 
         var topicsMinimumSize = version switch { <= 0 => 6, _ => 3 };
-        var topicsCount = version == 1 ? reader.ReadCompactArrayLength(topicsMinimumSize) : reader.ReadArrayLength(topicsMinimumSize);
+        var topicsCount = version >= 1 ? reader.ReadCompactArrayLength(topicsMinimumSize) : reader.ReadArrayLength(topicsMinimumSize);
         if (topicsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("EndQuorumEpochResponse", "Topics");
         var topicsList = new List<TopicData>(topicsCount);
         for (var i = 0; i < topicsCount; i++)
@@ -118,7 +118,7 @@ public sealed class EndQuorumEpochResponse : IResponseMessage, IProtocolMessage<
 
         result.NodeEndpoints = [];
 
-        if (version == 1)
+        if (version >= 1)
         {
             var taggedCount = reader.ReadTaggedFieldCount();
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
@@ -206,7 +206,7 @@ public sealed class EndQuorumEpochResponse : IResponseMessage, IProtocolMessage<
         public void Write(ProtocolWriter writer, short version)
         {
             if (TopicName is null) throw GeneratedCodeSupport.NullField("EndQuorumEpochResponse.TopicData", "TopicName", version);
-            if (version == 1)
+            if (version >= 1)
             {
                 writer.WriteCompactString(TopicName);
             }
@@ -216,7 +216,7 @@ public sealed class EndQuorumEpochResponse : IResponseMessage, IProtocolMessage<
             }
 
             if (Partitions is null) throw GeneratedCodeSupport.NullField("EndQuorumEpochResponse.TopicData", "Partitions", version);
-            if (version == 1)
+            if (version >= 1)
             {
                 writer.WriteCompactArrayLength(Partitions.Count);
             }
@@ -229,7 +229,7 @@ public sealed class EndQuorumEpochResponse : IResponseMessage, IProtocolMessage<
                 element.Write(writer, version);
             }
 
-            if (version == 1)
+            if (version >= 1)
             {
                 TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
             }
@@ -243,10 +243,10 @@ public sealed class EndQuorumEpochResponse : IResponseMessage, IProtocolMessage<
         public static TopicData Read(ref ProtocolReader reader, short version)
         {
             var result = new TopicData(default(SkipDefaults));
-            result.TopicName = version == 1 ? reader.ReadCompactString() : reader.ReadString();
+            result.TopicName = version >= 1 ? reader.ReadCompactString() : reader.ReadString();
 
             var partitionsMinimumSize = version switch { <= 0 => 14, _ => 15 };
-            var partitionsCount = version == 1 ? reader.ReadCompactArrayLength(partitionsMinimumSize) : reader.ReadArrayLength(partitionsMinimumSize);
+            var partitionsCount = version >= 1 ? reader.ReadCompactArrayLength(partitionsMinimumSize) : reader.ReadArrayLength(partitionsMinimumSize);
             if (partitionsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("EndQuorumEpochResponse.TopicData", "Partitions");
             var partitionsList = new List<PartitionData>(partitionsCount);
             for (var i = 0; i < partitionsCount; i++)
@@ -255,7 +255,7 @@ public sealed class EndQuorumEpochResponse : IResponseMessage, IProtocolMessage<
             }
             result.Partitions = partitionsList;
 
-            if (version == 1)
+            if (version >= 1)
             {
                 var taggedCount = reader.ReadTaggedFieldCount();
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
@@ -331,7 +331,7 @@ public sealed class EndQuorumEpochResponse : IResponseMessage, IProtocolMessage<
             writer.WriteInt32(LeaderId);
             writer.WriteInt32(LeaderEpoch);
 
-            if (version == 1)
+            if (version >= 1)
             {
                 TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
             }
@@ -350,7 +350,7 @@ public sealed class EndQuorumEpochResponse : IResponseMessage, IProtocolMessage<
             result.LeaderId = reader.ReadInt32();
             result.LeaderEpoch = reader.ReadInt32();
 
-            if (version == 1)
+            if (version >= 1)
             {
                 var taggedCount = reader.ReadTaggedFieldCount();
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)

@@ -55,12 +55,12 @@ public sealed class EndTxnResponse : IResponseMessage, IProtocolMessage<EndTxnRe
         writer.WriteInt32(ThrottleTimeMs);
         writer.WriteInt16(ErrorCode);
 
-        if (version == 5)
+        if (version >= 5)
         {
             writer.WriteInt64(ProducerId);
         }
 
-        if (version == 5)
+        if (version >= 5)
         {
             writer.WriteInt16(ProducerEpoch);
         }
@@ -87,7 +87,7 @@ public sealed class EndTxnResponse : IResponseMessage, IProtocolMessage<EndTxnRe
         result.ThrottleTimeMs = reader.ReadInt32();
         result.ErrorCode = reader.ReadInt16();
 
-        if (version == 5)
+        if (version >= 5)
         {
             result.ProducerId = reader.ReadInt64();
         }
@@ -96,7 +96,7 @@ public sealed class EndTxnResponse : IResponseMessage, IProtocolMessage<EndTxnRe
             result.ProducerId = -1L;
         }
 
-        if (version == 5)
+        if (version >= 5)
         {
             result.ProducerEpoch = reader.ReadInt16();
         }

@@ -44,7 +44,7 @@ public sealed class ExpireDelegationTokenRequest : IRequestMessage, IProtocolMes
         }
 
         if (Hmac is null) throw GeneratedCodeSupport.NullField("ExpireDelegationTokenRequest", "Hmac", version);
-        if (version == 2)
+        if (version >= 2)
         {
             writer.WriteCompactBytes(Hmac);
         }
@@ -55,7 +55,7 @@ public sealed class ExpireDelegationTokenRequest : IRequestMessage, IProtocolMes
 
         writer.WriteInt64(ExpiryTimePeriodMs);
 
-        if (version == 2)
+        if (version >= 2)
         {
             TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
         }
@@ -74,10 +74,10 @@ public sealed class ExpireDelegationTokenRequest : IRequestMessage, IProtocolMes
         }
 
         var result = new ExpireDelegationTokenRequest(default(SkipDefaults));
-        result.Hmac = version == 2 ? reader.ReadCompactBytes() : reader.ReadBytes();
+        result.Hmac = version >= 2 ? reader.ReadCompactBytes() : reader.ReadBytes();
         result.ExpiryTimePeriodMs = reader.ReadInt64();
 
-        if (version == 2)
+        if (version >= 2)
         {
             var taggedCount = reader.ReadTaggedFieldCount();
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)

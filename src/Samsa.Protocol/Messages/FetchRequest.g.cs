@@ -492,7 +492,7 @@ public sealed class FetchRequest : IRequestMessage, IProtocolMessage<FetchReques
             if (version <= 12)
             {
                 if (Topic is null) throw GeneratedCodeSupport.NullField("FetchRequest.FetchTopic", "Topic", version);
-                if (version == 12)
+                if (version >= 12)
                 {
                     writer.WriteCompactString(Topic);
                 }
@@ -538,7 +538,7 @@ public sealed class FetchRequest : IRequestMessage, IProtocolMessage<FetchReques
 
             if (version <= 12)
             {
-                result.Topic = version == 12 ? reader.ReadCompactString() : reader.ReadString();
+                result.Topic = version >= 12 ? reader.ReadCompactString() : reader.ReadString();
             }
             else
             {
@@ -681,7 +681,7 @@ public sealed class FetchRequest : IRequestMessage, IProtocolMessage<FetchReques
             if (version >= 12)
             {
                 var taggedCount = TaggedFields.Count(UnknownTaggedFields);
-                var writeReplicaDirectoryId = version == 17 && ReplicaDirectoryId != Uuid.Zero;
+                var writeReplicaDirectoryId = version >= 17 && ReplicaDirectoryId != Uuid.Zero;
                 taggedCount += writeReplicaDirectoryId ? 1 : 0;
                 writer.WriteUnsignedVarInt((uint)taggedCount);
                 var nextUnknown = 0;
@@ -747,7 +747,7 @@ public sealed class FetchRequest : IRequestMessage, IProtocolMessage<FetchReques
                     {
                         case 0:
                         {
-                            if (version != 17) throw GeneratedCodeSupport.TagNotInVersion("FetchRequest.FetchPartition", tag, version);
+                            if (version < 17) throw GeneratedCodeSupport.TagNotInVersion("FetchRequest.FetchPartition", tag, version);
                             var taggedValue = reader.ReadTaggedValue();
                             result.ReplicaDirectoryId = taggedValue.ReadUuid();
                             taggedValue.EnsureConsumed("FetchRequest.FetchPartition.ReplicaDirectoryId");
@@ -835,7 +835,7 @@ public sealed class FetchRequest : IRequestMessage, IProtocolMessage<FetchReques
             if (version <= 12)
             {
                 if (Topic is null) throw GeneratedCodeSupport.NullField("FetchRequest.ForgottenTopic", "Topic", version);
-                if (version == 12)
+                if (version >= 12)
                 {
                     writer.WriteCompactString(Topic);
                 }
@@ -881,7 +881,7 @@ public sealed class FetchRequest : IRequestMessage, IProtocolMessage<FetchReques
 
             if (version <= 12)
             {
-                result.Topic = version == 12 ? reader.ReadCompactString() : reader.ReadString();
+                result.Topic = version >= 12 ? reader.ReadCompactString() : reader.ReadString();
             }
             else
             {

@@ -270,7 +270,7 @@ public sealed class FetchResponse : IResponseMessage, IProtocolMessage<FetchResp
             if (version <= 12)
             {
                 if (Topic is null) throw GeneratedCodeSupport.NullField("FetchResponse.FetchableTopicResponse", "Topic", version);
-                if (version == 12)
+                if (version >= 12)
                 {
                     writer.WriteCompactString(Topic);
                 }
@@ -316,7 +316,7 @@ public sealed class FetchResponse : IResponseMessage, IProtocolMessage<FetchResp
 
             if (version <= 12)
             {
-                result.Topic = version == 12 ? reader.ReadCompactString() : reader.ReadString();
+                result.Topic = version >= 12 ? reader.ReadCompactString() : reader.ReadString();
             }
             else
             {

@@ -289,7 +289,7 @@ public sealed class FetchSnapshotRequest : IRequestMessage, IProtocolMessage<Fet
             writer.WriteInt64(Position);
 
             var taggedCount = TaggedFields.Count(UnknownTaggedFields);
-            var writeReplicaDirectoryId = version == 1 && ReplicaDirectoryId != Uuid.Zero;
+            var writeReplicaDirectoryId = version >= 1 && ReplicaDirectoryId != Uuid.Zero;
             taggedCount += writeReplicaDirectoryId ? 1 : 0;
             writer.WriteUnsignedVarInt((uint)taggedCount);
             var nextUnknown = 0;
@@ -320,7 +320,7 @@ public sealed class FetchSnapshotRequest : IRequestMessage, IProtocolMessage<Fet
                 {
                     case 0:
                     {
-                        if (version != 1) throw GeneratedCodeSupport.TagNotInVersion("FetchSnapshotRequest.PartitionSnapshot", tag, version);
+                        if (version < 1) throw GeneratedCodeSupport.TagNotInVersion("FetchSnapshotRequest.PartitionSnapshot", tag, version);
                         var taggedValue = reader.ReadTaggedValue();
                         result.ReplicaDirectoryId = taggedValue.ReadUuid();
                         taggedValue.EnsureConsumed("FetchSnapshotRequest.PartitionSnapshot.ReplicaDirectoryId");

@@ -68,7 +68,7 @@ public sealed class FetchSnapshotResponse : IResponseMessage, IProtocolMessage<F
         }
 
         var taggedCount = TaggedFields.Count(UnknownTaggedFields);
-        var writeNodeEndpoints = version == 1 && NodeEndpoints is { Count: > 0 };
+        var writeNodeEndpoints = version >= 1 && NodeEndpoints is { Count: > 0 };
         taggedCount += writeNodeEndpoints ? 1 : 0;
         writer.WriteUnsignedVarInt((uint)taggedCount);
         var nextUnknown = 0;
@@ -118,7 +118,7 @@ public sealed class FetchSnapshotResponse : IResponseMessage, IProtocolMessage<F
             {
                 case 0:
                 {
-                    if (version != 1) throw GeneratedCodeSupport.TagNotInVersion("FetchSnapshotResponse", tag, version);
+                    if (version < 1) throw GeneratedCodeSupport.TagNotInVersion("FetchSnapshotResponse", tag, version);
                     var taggedValue = reader.ReadTaggedValue();
                     var taggedNodeEndpointsCount = taggedValue.ReadCompactArrayLength(8);
                     if (taggedNodeEndpointsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("FetchSnapshotResponse", "NodeEndpoints");

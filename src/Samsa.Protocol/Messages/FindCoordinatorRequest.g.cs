@@ -51,7 +51,7 @@ public sealed class FindCoordinatorRequest : IRequestMessage, IProtocolMessage<F
         if (version <= 3)
         {
             if (Key is null) throw GeneratedCodeSupport.NullField("FindCoordinatorRequest", "Key", version);
-            if (version == 3)
+            if (version >= 3)
             {
                 writer.WriteCompactString(Key);
             }
@@ -110,7 +110,7 @@ public sealed class FindCoordinatorRequest : IRequestMessage, IProtocolMessage<F
 
         if (version <= 3)
         {
-            result.Key = version == 3 ? reader.ReadCompactString() : reader.ReadString();
+            result.Key = version >= 3 ? reader.ReadCompactString() : reader.ReadString();
         }
         else
         {

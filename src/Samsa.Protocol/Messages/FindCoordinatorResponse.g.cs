@@ -81,7 +81,7 @@ public sealed class FindCoordinatorResponse : IResponseMessage, IProtocolMessage
 
         if (version >= 1 && version <= 3)
         {
-            if (version == 3)
+            if (version >= 3)
             {
                 writer.WriteCompactNullableString(ErrorMessage);
             }
@@ -103,7 +103,7 @@ public sealed class FindCoordinatorResponse : IResponseMessage, IProtocolMessage
         if (version <= 3)
         {
             if (Host is null) throw GeneratedCodeSupport.NullField("FindCoordinatorResponse", "Host", version);
-            if (version == 3)
+            if (version >= 3)
             {
                 writer.WriteCompactString(Host);
             }
@@ -180,7 +180,7 @@ public sealed class FindCoordinatorResponse : IResponseMessage, IProtocolMessage
 
         if (version >= 1 && version <= 3)
         {
-            result.ErrorMessage = version == 3 ? reader.ReadCompactNullableString() : reader.ReadNullableString();
+            result.ErrorMessage = version >= 3 ? reader.ReadCompactNullableString() : reader.ReadNullableString();
         }
         else
         {
@@ -198,7 +198,7 @@ public sealed class FindCoordinatorResponse : IResponseMessage, IProtocolMessage
 
         if (version <= 3)
         {
-            result.Host = version == 3 ? reader.ReadCompactString() : reader.ReadString();
+            result.Host = version >= 3 ? reader.ReadCompactString() : reader.ReadString();
         }
         else
         {

@@ -53,7 +53,7 @@ public sealed class HeartbeatRequest : IRequestMessage, IProtocolMessage<Heartbe
         }
 
         if (GroupId is null) throw GeneratedCodeSupport.NullField("HeartbeatRequest", "GroupId", version);
-        if (version == 4)
+        if (version >= 4)
         {
             writer.WriteCompactString(GroupId);
         }
@@ -65,7 +65,7 @@ public sealed class HeartbeatRequest : IRequestMessage, IProtocolMessage<Heartbe
         writer.WriteInt32(GenerationId);
 
         if (MemberId is null) throw GeneratedCodeSupport.NullField("HeartbeatRequest", "MemberId", version);
-        if (version == 4)
+        if (version >= 4)
         {
             writer.WriteCompactString(MemberId);
         }
@@ -76,7 +76,7 @@ public sealed class HeartbeatRequest : IRequestMessage, IProtocolMessage<Heartbe
 
         if (version >= 3)
         {
-            if (version == 4)
+            if (version >= 4)
             {
                 writer.WriteCompactNullableString(GroupInstanceId);
             }
@@ -90,7 +90,7 @@ public sealed class HeartbeatRequest : IRequestMessage, IProtocolMessage<Heartbe
             throw GeneratedCodeSupport.FieldNotInVersion("HeartbeatRequest", "GroupInstanceId", version);
         }
 
-        if (version == 4)
+        if (version >= 4)
         {
             TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
         }
@@ -109,20 +109,20 @@ public sealed class HeartbeatRequest : IRequestMessage, IProtocolMessage<Heartbe
         }
 
         var result = new HeartbeatRequest(default(SkipDefaults));
-        result.GroupId = version == 4 ? reader.ReadCompactString() : reader.ReadString();
+        result.GroupId = version >= 4 ? reader.ReadCompactString() : reader.ReadString();
         result.GenerationId = reader.ReadInt32();
-        result.MemberId = version == 4 ? reader.ReadCompactString() : reader.ReadString();
+        result.MemberId = version >= 4 ? reader.ReadCompactString() : reader.ReadString();
 
         if (version >= 3)
         {
-            result.GroupInstanceId = version == 4 ? reader.ReadCompactNullableString() : reader.ReadNullableString();
+            result.GroupInstanceId = version >= 4 ? reader.ReadCompactNullableString() : reader.ReadNullableString();
         }
         else
         {
             result.GroupInstanceId = null;
         }
 
-        if (version == 4)
+        if (version >= 4)
         {
             var taggedCount = reader.ReadTaggedFieldCount();
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)

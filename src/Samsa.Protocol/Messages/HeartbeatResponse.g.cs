@@ -49,7 +49,7 @@ public sealed class HeartbeatResponse : IResponseMessage, IProtocolMessage<Heart
 
         writer.WriteInt16(ErrorCode);
 
-        if (version == 4)
+        if (version >= 4)
         {
             TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
         }
@@ -80,7 +80,7 @@ public sealed class HeartbeatResponse : IResponseMessage, IProtocolMessage<Heart
 
         result.ErrorCode = reader.ReadInt16();
 
-        if (version == 4)
+        if (version >= 4)
         {
             var taggedCount = reader.ReadTaggedFieldCount();
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)

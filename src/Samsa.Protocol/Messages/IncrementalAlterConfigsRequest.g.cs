@@ -44,7 +44,7 @@ public sealed class IncrementalAlterConfigsRequest : IRequestMessage, IProtocolM
         }
 
         if (Resources is null) throw GeneratedCodeSupport.NullField("IncrementalAlterConfigsRequest", "Resources", version);
-        if (version == 1)
+        if (version >= 1)
         {
             writer.WriteCompactArrayLength(Resources.Count);
         }
@@ -59,7 +59,7 @@ public sealed class IncrementalAlterConfigsRequest : IRequestMessage, IProtocolM
 
         writer.WriteBool(ValidateOnly);
 
-        if (version == 1)
+        if (version >= 1)
         {
             TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
         }
@@ -80,7 +80,7 @@ public sealed class IncrementalAlterConfigsRequest : IRequestMessage, IProtocolM
         var result = new IncrementalAlterConfigsRequest(default(SkipDefaults));
 
         var resourcesMinimumSize = version switch { <= 0 => 7, _ => 4 };
-        var resourcesCount = version == 1 ? reader.ReadCompactArrayLength(resourcesMinimumSize) : reader.ReadArrayLength(resourcesMinimumSize);
+        var resourcesCount = version >= 1 ? reader.ReadCompactArrayLength(resourcesMinimumSize) : reader.ReadArrayLength(resourcesMinimumSize);
         if (resourcesCount < 0) throw GeneratedCodeSupport.NullInNonNullable("IncrementalAlterConfigsRequest", "Resources");
         var resourcesList = new List<AlterConfigsResource>(resourcesCount);
         for (var i = 0; i < resourcesCount; i++)
@@ -91,7 +91,7 @@ public sealed class IncrementalAlterConfigsRequest : IRequestMessage, IProtocolM
 
         result.ValidateOnly = reader.ReadBool();
 
-        if (version == 1)
+        if (version >= 1)
         {
             var taggedCount = reader.ReadTaggedFieldCount();
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
@@ -163,7 +163,7 @@ public sealed class IncrementalAlterConfigsRequest : IRequestMessage, IProtocolM
             writer.WriteInt8(ResourceType);
 
             if (ResourceName is null) throw GeneratedCodeSupport.NullField("IncrementalAlterConfigsRequest.AlterConfigsResource", "ResourceName", version);
-            if (version == 1)
+            if (version >= 1)
             {
                 writer.WriteCompactString(ResourceName);
             }
@@ -173,7 +173,7 @@ public sealed class IncrementalAlterConfigsRequest : IRequestMessage, IProtocolM
             }
 
             if (Configs is null) throw GeneratedCodeSupport.NullField("IncrementalAlterConfigsRequest.AlterConfigsResource", "Configs", version);
-            if (version == 1)
+            if (version >= 1)
             {
                 writer.WriteCompactArrayLength(Configs.Count);
             }
@@ -186,7 +186,7 @@ public sealed class IncrementalAlterConfigsRequest : IRequestMessage, IProtocolM
                 element.Write(writer, version);
             }
 
-            if (version == 1)
+            if (version >= 1)
             {
                 TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
             }
@@ -201,10 +201,10 @@ public sealed class IncrementalAlterConfigsRequest : IRequestMessage, IProtocolM
         {
             var result = new AlterConfigsResource(default(SkipDefaults));
             result.ResourceType = reader.ReadInt8();
-            result.ResourceName = version == 1 ? reader.ReadCompactString() : reader.ReadString();
+            result.ResourceName = version >= 1 ? reader.ReadCompactString() : reader.ReadString();
 
             var configsMinimumSize = version switch { <= 0 => 5, _ => 4 };
-            var configsCount = version == 1 ? reader.ReadCompactArrayLength(configsMinimumSize) : reader.ReadArrayLength(configsMinimumSize);
+            var configsCount = version >= 1 ? reader.ReadCompactArrayLength(configsMinimumSize) : reader.ReadArrayLength(configsMinimumSize);
             if (configsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("IncrementalAlterConfigsRequest.AlterConfigsResource", "Configs");
             var configsList = new List<AlterableConfig>(configsCount);
             for (var i = 0; i < configsCount; i++)
@@ -213,7 +213,7 @@ public sealed class IncrementalAlterConfigsRequest : IRequestMessage, IProtocolM
             }
             result.Configs = configsList;
 
-            if (version == 1)
+            if (version >= 1)
             {
                 var taggedCount = reader.ReadTaggedFieldCount();
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
@@ -286,7 +286,7 @@ public sealed class IncrementalAlterConfigsRequest : IRequestMessage, IProtocolM
         public void Write(ProtocolWriter writer, short version)
         {
             if (Name is null) throw GeneratedCodeSupport.NullField("IncrementalAlterConfigsRequest.AlterableConfig", "Name", version);
-            if (version == 1)
+            if (version >= 1)
             {
                 writer.WriteCompactString(Name);
             }
@@ -297,7 +297,7 @@ public sealed class IncrementalAlterConfigsRequest : IRequestMessage, IProtocolM
 
             writer.WriteInt8(ConfigOperation);
 
-            if (version == 1)
+            if (version >= 1)
             {
                 writer.WriteCompactNullableString(Value);
             }
@@ -306,7 +306,7 @@ public sealed class IncrementalAlterConfigsRequest : IRequestMessage, IProtocolM
                 writer.WriteNullableString(Value);
             }
 
-            if (version == 1)
+            if (version >= 1)
             {
                 TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
             }
@@ -320,11 +320,11 @@ public sealed class IncrementalAlterConfigsRequest : IRequestMessage, IProtocolM
         public static AlterableConfig Read(ref ProtocolReader reader, short version)
         {
             var result = new AlterableConfig(default(SkipDefaults));
-            result.Name = version == 1 ? reader.ReadCompactString() : reader.ReadString();
+            result.Name = version >= 1 ? reader.ReadCompactString() : reader.ReadString();
             result.ConfigOperation = reader.ReadInt8();
-            result.Value = version == 1 ? reader.ReadCompactNullableString() : reader.ReadNullableString();
+            result.Value = version >= 1 ? reader.ReadCompactNullableString() : reader.ReadNullableString();
 
-            if (version == 1)
+            if (version >= 1)
             {
                 var taggedCount = reader.ReadTaggedFieldCount();
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)

@@ -46,7 +46,7 @@ public sealed class IncrementalAlterConfigsResponse : IResponseMessage, IProtoco
         writer.WriteInt32(ThrottleTimeMs);
 
         if (Responses is null) throw GeneratedCodeSupport.NullField("IncrementalAlterConfigsResponse", "Responses", version);
-        if (version == 1)
+        if (version >= 1)
         {
             writer.WriteCompactArrayLength(Responses.Count);
         }
@@ -59,7 +59,7 @@ public sealed class IncrementalAlterConfigsResponse : IResponseMessage, IProtoco
             element.Write(writer, version);
         }
 
-        if (version == 1)
+        if (version >= 1)
         {
             TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
         }
@@ -81,7 +81,7 @@ public sealed class IncrementalAlterConfigsResponse : IResponseMessage, IProtoco
         result.ThrottleTimeMs = reader.ReadInt32();
 
         var responsesMinimumSize = version switch { <= 0 => 7, _ => 6 };
-        var responsesCount = version == 1 ? reader.ReadCompactArrayLength(responsesMinimumSize) : reader.ReadArrayLength(responsesMinimumSize);
+        var responsesCount = version >= 1 ? reader.ReadCompactArrayLength(responsesMinimumSize) : reader.ReadArrayLength(responsesMinimumSize);
         if (responsesCount < 0) throw GeneratedCodeSupport.NullInNonNullable("IncrementalAlterConfigsResponse", "Responses");
         var responsesList = new List<AlterConfigsResourceResponse>(responsesCount);
         for (var i = 0; i < responsesCount; i++)
@@ -90,7 +90,7 @@ public sealed class IncrementalAlterConfigsResponse : IResponseMessage, IProtoco
         }
         result.Responses = responsesList;
 
-        if (version == 1)
+        if (version >= 1)
         {
             var taggedCount = reader.ReadTaggedFieldCount();
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
@@ -165,7 +165,7 @@ public sealed class IncrementalAlterConfigsResponse : IResponseMessage, IProtoco
         {
             writer.WriteInt16(ErrorCode);
 
-            if (version == 1)
+            if (version >= 1)
             {
                 writer.WriteCompactNullableString(ErrorMessage);
             }
@@ -177,7 +177,7 @@ public sealed class IncrementalAlterConfigsResponse : IResponseMessage, IProtoco
             writer.WriteInt8(ResourceType);
 
             if (ResourceName is null) throw GeneratedCodeSupport.NullField("IncrementalAlterConfigsResponse.AlterConfigsResourceResponse", "ResourceName", version);
-            if (version == 1)
+            if (version >= 1)
             {
                 writer.WriteCompactString(ResourceName);
             }
@@ -186,7 +186,7 @@ public sealed class IncrementalAlterConfigsResponse : IResponseMessage, IProtoco
                 writer.WriteString(ResourceName);
             }
 
-            if (version == 1)
+            if (version >= 1)
             {
                 TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
             }
@@ -201,11 +201,11 @@ public sealed class IncrementalAlterConfigsResponse : IResponseMessage, IProtoco
         {
             var result = new AlterConfigsResourceResponse(default(SkipDefaults));
             result.ErrorCode = reader.ReadInt16();
-            result.ErrorMessage = version == 1 ? reader.ReadCompactNullableString() : reader.ReadNullableString();
+            result.ErrorMessage = version >= 1 ? reader.ReadCompactNullableString() : reader.ReadNullableString();
             result.ResourceType = reader.ReadInt8();
-            result.ResourceName = version == 1 ? reader.ReadCompactString() : reader.ReadString();
+            result.ResourceName = version >= 1 ? reader.ReadCompactString() : reader.ReadString();
 
-            if (version == 1)
+            if (version >= 1)
             {
                 var taggedCount = reader.ReadTaggedFieldCount();
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)

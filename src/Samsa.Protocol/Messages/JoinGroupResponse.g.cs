@@ -107,7 +107,7 @@ public sealed class JoinGroupResponse : IResponseMessage, IProtocolMessage<JoinG
             writer.WriteString(Leader);
         }
 
-        if (version == 9)
+        if (version >= 9)
         {
             writer.WriteBool(SkipAssignment);
         }
@@ -184,7 +184,7 @@ public sealed class JoinGroupResponse : IResponseMessage, IProtocolMessage<JoinG
         result.ProtocolName = version >= 6 ? (version >= 7 ? reader.ReadCompactNullableString() : reader.ReadCompactString()) : (version >= 7 ? reader.ReadNullableString() : reader.ReadString());
         result.Leader = version >= 6 ? reader.ReadCompactString() : reader.ReadString();
 
-        if (version == 9)
+        if (version >= 9)
         {
             result.SkipAssignment = reader.ReadBool();
         }

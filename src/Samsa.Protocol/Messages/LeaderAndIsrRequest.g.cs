@@ -72,7 +72,7 @@ public sealed class LeaderAndIsrRequest : IRequestMessage, IProtocolMessage<Lead
 
         writer.WriteInt32(ControllerId);
 
-        if (version == 7)
+        if (version >= 7)
         {
             writer.WriteBool(isKRaftController);
         }
@@ -167,7 +167,7 @@ public sealed class LeaderAndIsrRequest : IRequestMessage, IProtocolMessage<Lead
         var result = new LeaderAndIsrRequest(default(SkipDefaults));
         result.ControllerId = reader.ReadInt32();
 
-        if (version == 7)
+        if (version >= 7)
         {
             result.isKRaftController = reader.ReadBool();
         }

@@ -53,7 +53,7 @@ public sealed class LeaderAndIsrResponse : IResponseMessage, IProtocolMessage<Le
         if (version <= 4)
         {
             if (PartitionErrors is null) throw GeneratedCodeSupport.NullField("LeaderAndIsrResponse", "PartitionErrors", version);
-            if (version == 4)
+            if (version >= 4)
             {
                 writer.WriteCompactArrayLength(PartitionErrors.Count);
             }
@@ -108,7 +108,7 @@ public sealed class LeaderAndIsrResponse : IResponseMessage, IProtocolMessage<Le
 
         if (version <= 4)
         {
-            var partitionErrorsCount = version == 4 ? reader.ReadCompactArrayLength(8) : reader.ReadArrayLength(8);
+            var partitionErrorsCount = version >= 4 ? reader.ReadCompactArrayLength(8) : reader.ReadArrayLength(8);
             if (partitionErrorsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("LeaderAndIsrResponse", "PartitionErrors");
             var partitionErrorsList = new List<LeaderAndIsrPartitionError>(partitionErrorsCount);
             for (var i = 0; i < partitionErrorsCount; i++)
@@ -300,7 +300,7 @@ public sealed class LeaderAndIsrResponse : IResponseMessage, IProtocolMessage<Le
             if (version <= 4)
             {
                 if (TopicName is null) throw GeneratedCodeSupport.NullField("LeaderAndIsrResponse.LeaderAndIsrPartitionError", "TopicName", version);
-                if (version == 4)
+                if (version >= 4)
                 {
                     writer.WriteCompactString(TopicName);
                 }
@@ -330,7 +330,7 @@ public sealed class LeaderAndIsrResponse : IResponseMessage, IProtocolMessage<Le
 
             if (version <= 4)
             {
-                result.TopicName = version == 4 ? reader.ReadCompactString() : reader.ReadString();
+                result.TopicName = version >= 4 ? reader.ReadCompactString() : reader.ReadString();
             }
             else
             {

@@ -165,7 +165,7 @@ public sealed class LeaderChangeMessage : IProtocolMessage<LeaderChangeMessage>,
         {
             writer.WriteInt32(VoterId);
 
-            if (version == 1)
+            if (version >= 1)
             {
                 writer.WriteUuid(VoterDirectoryId);
             }
@@ -183,7 +183,7 @@ public sealed class LeaderChangeMessage : IProtocolMessage<LeaderChangeMessage>,
             var result = new Voter(default(SkipDefaults));
             result.VoterId = reader.ReadInt32();
 
-            if (version == 1)
+            if (version >= 1)
             {
                 result.VoterDirectoryId = reader.ReadUuid();
             }

@@ -226,7 +226,7 @@ public sealed class LeaveGroupRequest : IRequestMessage, IProtocolMessage<LeaveG
                 writer.WriteNullableString(GroupInstanceId);
             }
 
-            if (version == 5)
+            if (version >= 5)
             {
                 writer.WriteCompactNullableString(Reason);
             }
@@ -248,7 +248,7 @@ public sealed class LeaveGroupRequest : IRequestMessage, IProtocolMessage<LeaveG
             result.MemberId = version >= 4 ? reader.ReadCompactString() : reader.ReadString();
             result.GroupInstanceId = version >= 4 ? reader.ReadCompactNullableString() : reader.ReadNullableString();
 
-            if (version == 5)
+            if (version >= 5)
             {
                 result.Reason = reader.ReadCompactNullableString();
             }

@@ -58,7 +58,7 @@ public sealed class ListGroupsRequest : IRequestMessage, IProtocolMessage<ListGr
             throw GeneratedCodeSupport.FieldNotInVersion("ListGroupsRequest", "StatesFilter", version);
         }
 
-        if (version == 5)
+        if (version >= 5)
         {
             if (TypesFilter is null) throw GeneratedCodeSupport.NullField("ListGroupsRequest", "TypesFilter", version);
             writer.WriteCompactArrayLength(TypesFilter.Count);
@@ -108,7 +108,7 @@ public sealed class ListGroupsRequest : IRequestMessage, IProtocolMessage<ListGr
             result.StatesFilter = [];
         }
 
-        if (version == 5)
+        if (version >= 5)
         {
             var typesFilterCount = reader.ReadCompactArrayLength(1);
             if (typesFilterCount < 0) throw GeneratedCodeSupport.NullInNonNullable("ListGroupsRequest", "TypesFilter");

@@ -212,7 +212,7 @@ public sealed class ListGroupsResponse : IResponseMessage, IProtocolMessage<List
                 writer.WriteCompactString(GroupState);
             }
 
-            if (version == 5)
+            if (version >= 5)
             {
                 if (GroupType is null) throw GeneratedCodeSupport.NullField("ListGroupsResponse.ListedGroup", "GroupType", version);
                 writer.WriteCompactString(GroupType);
@@ -244,7 +244,7 @@ public sealed class ListGroupsResponse : IResponseMessage, IProtocolMessage<List
                 result.GroupState = "";
             }
 
-            if (version == 5)
+            if (version >= 5)
             {
                 result.GroupType = reader.ReadCompactString();
             }

@@ -76,7 +76,7 @@ public sealed class ListOffsetsRequest : IRequestMessage, IProtocolMessage<ListO
             element.Write(writer, version);
         }
 
-        if (version == 10)
+        if (version >= 10)
         {
             writer.WriteInt32(TimeoutMs);
         }
@@ -121,7 +121,7 @@ public sealed class ListOffsetsRequest : IRequestMessage, IProtocolMessage<ListO
         }
         result.Topics = topicsList;
 
-        if (version == 10)
+        if (version >= 10)
         {
             result.TimeoutMs = reader.ReadInt32();
         }
@@ -332,7 +332,7 @@ public sealed class ListOffsetsRequest : IRequestMessage, IProtocolMessage<ListO
 
             writer.WriteInt64(Timestamp);
 
-            if (version == 0)
+            if (version <= 0)
             {
                 writer.WriteInt32(MaxNumOffsets);
             }
@@ -368,7 +368,7 @@ public sealed class ListOffsetsRequest : IRequestMessage, IProtocolMessage<ListO
 
             result.Timestamp = reader.ReadInt64();
 
-            if (version == 0)
+            if (version <= 0)
             {
                 result.MaxNumOffsets = reader.ReadInt32();
             }

@@ -302,7 +302,7 @@ public sealed class ListOffsetsResponse : IResponseMessage, IProtocolMessage<Lis
             writer.WriteInt32(PartitionIndex);
             writer.WriteInt16(ErrorCode);
 
-            if (version == 0)
+            if (version <= 0)
             {
                 if (OldStyleOffsets is null) throw GeneratedCodeSupport.NullField("ListOffsetsResponse.ListOffsetsPartitionResponse", "OldStyleOffsets", version);
                 writer.WriteArrayLength(OldStyleOffsets.Count);
@@ -360,7 +360,7 @@ public sealed class ListOffsetsResponse : IResponseMessage, IProtocolMessage<Lis
             result.PartitionIndex = reader.ReadInt32();
             result.ErrorCode = reader.ReadInt16();
 
-            if (version == 0)
+            if (version <= 0)
             {
                 var oldStyleOffsetsCount = reader.ReadArrayLength(8);
                 if (oldStyleOffsetsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("ListOffsetsResponse.ListOffsetsPartitionResponse", "OldStyleOffsets");

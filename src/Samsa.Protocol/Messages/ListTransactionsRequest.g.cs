@@ -63,7 +63,7 @@ public sealed class ListTransactionsRequest : IRequestMessage, IProtocolMessage<
             writer.WriteInt64(element);
         }
 
-        if (version == 1)
+        if (version >= 1)
         {
             writer.WriteInt64(DurationFilter);
         }
@@ -103,7 +103,7 @@ public sealed class ListTransactionsRequest : IRequestMessage, IProtocolMessage<
         }
         result.ProducerIdFilters = producerIdFiltersList;
 
-        if (version == 1)
+        if (version >= 1)
         {
             result.DurationFilter = reader.ReadInt64();
         }

@@ -419,7 +419,7 @@ public sealed class MetadataResponse : IResponseMessage, IProtocolMessage<Metada
         {
             writer.WriteInt16(ErrorCode);
 
-            if (Name is null && version != 12) throw GeneratedCodeSupport.NullField("MetadataResponse.MetadataResponseTopic", "Name", version);
+            if (Name is null && version < 12) throw GeneratedCodeSupport.NullField("MetadataResponse.MetadataResponseTopic", "Name", version);
             if (version >= 9)
             {
                 writer.WriteCompactNullableString(Name);
@@ -477,7 +477,7 @@ public sealed class MetadataResponse : IResponseMessage, IProtocolMessage<Metada
         {
             var result = new MetadataResponseTopic(default(SkipDefaults));
             result.ErrorCode = reader.ReadInt16();
-            result.Name = version >= 9 ? (version == 12 ? reader.ReadCompactNullableString() : reader.ReadCompactString()) : (version == 12 ? reader.ReadNullableString() : reader.ReadString());
+            result.Name = version >= 9 ? (version >= 12 ? reader.ReadCompactNullableString() : reader.ReadCompactString()) : (version >= 12 ? reader.ReadNullableString() : reader.ReadString());
 
             if (version >= 10)
             {

@@ -402,12 +402,12 @@ public sealed class OffsetFetchRequest : IRequestMessage, IProtocolMessage<Offse
             if (GroupId is null) throw GeneratedCodeSupport.NullField("OffsetFetchRequest.OffsetFetchRequestGroup", "GroupId", version);
             writer.WriteCompactString(GroupId);
 
-            if (version == 9)
+            if (version >= 9)
             {
                 writer.WriteCompactNullableString(MemberId);
             }
 
-            if (version == 9)
+            if (version >= 9)
             {
                 writer.WriteInt32(MemberEpoch);
             }
@@ -434,7 +434,7 @@ public sealed class OffsetFetchRequest : IRequestMessage, IProtocolMessage<Offse
             var result = new OffsetFetchRequestGroup(default(SkipDefaults));
             result.GroupId = reader.ReadCompactString();
 
-            if (version == 9)
+            if (version >= 9)
             {
                 result.MemberId = reader.ReadCompactNullableString();
             }
@@ -443,7 +443,7 @@ public sealed class OffsetFetchRequest : IRequestMessage, IProtocolMessage<Offse
                 result.MemberId = null;
             }
 
-            if (version == 9)
+            if (version >= 9)
             {
                 result.MemberEpoch = reader.ReadInt32();
             }

@@ -50,7 +50,7 @@ public sealed class OffsetForLeaderEpochRequest : IRequestMessage, IProtocolMess
         }
 
         if (Topics is null) throw GeneratedCodeSupport.NullField("OffsetForLeaderEpochRequest", "Topics", version);
-        if (version == 4)
+        if (version >= 4)
         {
             writer.WriteCompactArrayLength(Topics.Count);
         }
@@ -63,7 +63,7 @@ public sealed class OffsetForLeaderEpochRequest : IRequestMessage, IProtocolMess
             element.Write(writer, version);
         }
 
-        if (version == 4)
+        if (version >= 4)
         {
             TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
         }
@@ -93,7 +93,7 @@ public sealed class OffsetForLeaderEpochRequest : IRequestMessage, IProtocolMess
         }
 
         var topicsMinimumSize = version switch { <= 3 => 6, _ => 3 };
-        var topicsCount = version == 4 ? reader.ReadCompactArrayLength(topicsMinimumSize) : reader.ReadArrayLength(topicsMinimumSize);
+        var topicsCount = version >= 4 ? reader.ReadCompactArrayLength(topicsMinimumSize) : reader.ReadArrayLength(topicsMinimumSize);
         if (topicsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("OffsetForLeaderEpochRequest", "Topics");
         var topicsList = new List<OffsetForLeaderTopic>(topicsCount);
         for (var i = 0; i < topicsCount; i++)
@@ -102,7 +102,7 @@ public sealed class OffsetForLeaderEpochRequest : IRequestMessage, IProtocolMess
         }
         result.Topics = topicsList;
 
-        if (version == 4)
+        if (version >= 4)
         {
             var taggedCount = reader.ReadTaggedFieldCount();
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
@@ -168,7 +168,7 @@ public sealed class OffsetForLeaderEpochRequest : IRequestMessage, IProtocolMess
         public void Write(ProtocolWriter writer, short version)
         {
             if (Topic is null) throw GeneratedCodeSupport.NullField("OffsetForLeaderEpochRequest.OffsetForLeaderTopic", "Topic", version);
-            if (version == 4)
+            if (version >= 4)
             {
                 writer.WriteCompactString(Topic);
             }
@@ -178,7 +178,7 @@ public sealed class OffsetForLeaderEpochRequest : IRequestMessage, IProtocolMess
             }
 
             if (Partitions is null) throw GeneratedCodeSupport.NullField("OffsetForLeaderEpochRequest.OffsetForLeaderTopic", "Partitions", version);
-            if (version == 4)
+            if (version >= 4)
             {
                 writer.WriteCompactArrayLength(Partitions.Count);
             }
@@ -191,7 +191,7 @@ public sealed class OffsetForLeaderEpochRequest : IRequestMessage, IProtocolMess
                 element.Write(writer, version);
             }
 
-            if (version == 4)
+            if (version >= 4)
             {
                 TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
             }
@@ -205,10 +205,10 @@ public sealed class OffsetForLeaderEpochRequest : IRequestMessage, IProtocolMess
         public static OffsetForLeaderTopic Read(ref ProtocolReader reader, short version)
         {
             var result = new OffsetForLeaderTopic(default(SkipDefaults));
-            result.Topic = version == 4 ? reader.ReadCompactString() : reader.ReadString();
+            result.Topic = version >= 4 ? reader.ReadCompactString() : reader.ReadString();
 
             var partitionsMinimumSize = version switch { <= 1 => 8, <= 3 => 12, _ => 13 };
-            var partitionsCount = version == 4 ? reader.ReadCompactArrayLength(partitionsMinimumSize) : reader.ReadArrayLength(partitionsMinimumSize);
+            var partitionsCount = version >= 4 ? reader.ReadCompactArrayLength(partitionsMinimumSize) : reader.ReadArrayLength(partitionsMinimumSize);
             if (partitionsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("OffsetForLeaderEpochRequest.OffsetForLeaderTopic", "Partitions");
             var partitionsList = new List<OffsetForLeaderPartition>(partitionsCount);
             for (var i = 0; i < partitionsCount; i++)
@@ -217,7 +217,7 @@ public sealed class OffsetForLeaderEpochRequest : IRequestMessage, IProtocolMess
             }
             result.Partitions = partitionsList;
 
-            if (version == 4)
+            if (version >= 4)
             {
                 var taggedCount = reader.ReadTaggedFieldCount();
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
@@ -295,7 +295,7 @@ public sealed class OffsetForLeaderEpochRequest : IRequestMessage, IProtocolMess
 
             writer.WriteInt32(LeaderEpoch);
 
-            if (version == 4)
+            if (version >= 4)
             {
                 TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
             }
@@ -322,7 +322,7 @@ public sealed class OffsetForLeaderEpochRequest : IRequestMessage, IProtocolMess
 
             result.LeaderEpoch = reader.ReadInt32();
 
-            if (version == 4)
+            if (version >= 4)
             {
                 var taggedCount = reader.ReadTaggedFieldCount();
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)

@@ -49,7 +49,7 @@ public sealed class OffsetForLeaderEpochResponse : IResponseMessage, IProtocolMe
         }
 
         if (Topics is null) throw GeneratedCodeSupport.NullField("OffsetForLeaderEpochResponse", "Topics", version);
-        if (version == 4)
+        if (version >= 4)
         {
             writer.WriteCompactArrayLength(Topics.Count);
         }
@@ -62,7 +62,7 @@ public sealed class OffsetForLeaderEpochResponse : IResponseMessage, IProtocolMe
             element.Write(writer, version);
         }
 
-        if (version == 4)
+        if (version >= 4)
         {
             TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
         }
@@ -92,7 +92,7 @@ public sealed class OffsetForLeaderEpochResponse : IResponseMessage, IProtocolMe
         }
 
         var topicsMinimumSize = version switch { <= 3 => 6, _ => 3 };
-        var topicsCount = version == 4 ? reader.ReadCompactArrayLength(topicsMinimumSize) : reader.ReadArrayLength(topicsMinimumSize);
+        var topicsCount = version >= 4 ? reader.ReadCompactArrayLength(topicsMinimumSize) : reader.ReadArrayLength(topicsMinimumSize);
         if (topicsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("OffsetForLeaderEpochResponse", "Topics");
         var topicsList = new List<OffsetForLeaderTopicResult>(topicsCount);
         for (var i = 0; i < topicsCount; i++)
@@ -101,7 +101,7 @@ public sealed class OffsetForLeaderEpochResponse : IResponseMessage, IProtocolMe
         }
         result.Topics = topicsList;
 
-        if (version == 4)
+        if (version >= 4)
         {
             var taggedCount = reader.ReadTaggedFieldCount();
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
@@ -167,7 +167,7 @@ public sealed class OffsetForLeaderEpochResponse : IResponseMessage, IProtocolMe
         public void Write(ProtocolWriter writer, short version)
         {
             if (Topic is null) throw GeneratedCodeSupport.NullField("OffsetForLeaderEpochResponse.OffsetForLeaderTopicResult", "Topic", version);
-            if (version == 4)
+            if (version >= 4)
             {
                 writer.WriteCompactString(Topic);
             }
@@ -177,7 +177,7 @@ public sealed class OffsetForLeaderEpochResponse : IResponseMessage, IProtocolMe
             }
 
             if (Partitions is null) throw GeneratedCodeSupport.NullField("OffsetForLeaderEpochResponse.OffsetForLeaderTopicResult", "Partitions", version);
-            if (version == 4)
+            if (version >= 4)
             {
                 writer.WriteCompactArrayLength(Partitions.Count);
             }
@@ -190,7 +190,7 @@ public sealed class OffsetForLeaderEpochResponse : IResponseMessage, IProtocolMe
                 element.Write(writer, version);
             }
 
-            if (version == 4)
+            if (version >= 4)
             {
                 TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
             }
@@ -204,10 +204,10 @@ public sealed class OffsetForLeaderEpochResponse : IResponseMessage, IProtocolMe
         public static OffsetForLeaderTopicResult Read(ref ProtocolReader reader, short version)
         {
             var result = new OffsetForLeaderTopicResult(default(SkipDefaults));
-            result.Topic = version == 4 ? reader.ReadCompactString() : reader.ReadString();
+            result.Topic = version >= 4 ? reader.ReadCompactString() : reader.ReadString();
 
             var partitionsMinimumSize = version switch { <= 0 => 14, <= 3 => 18, _ => 19 };
-            var partitionsCount = version == 4 ? reader.ReadCompactArrayLength(partitionsMinimumSize) : reader.ReadArrayLength(partitionsMinimumSize);
+            var partitionsCount = version >= 4 ? reader.ReadCompactArrayLength(partitionsMinimumSize) : reader.ReadArrayLength(partitionsMinimumSize);
             if (partitionsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("OffsetForLeaderEpochResponse.OffsetForLeaderTopicResult", "Partitions");
             var partitionsList = new List<EpochEndOffset>(partitionsCount);
             for (var i = 0; i < partitionsCount; i++)
@@ -216,7 +216,7 @@ public sealed class OffsetForLeaderEpochResponse : IResponseMessage, IProtocolMe
             }
             result.Partitions = partitionsList;
 
-            if (version == 4)
+            if (version >= 4)
             {
                 var taggedCount = reader.ReadTaggedFieldCount();
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
@@ -300,7 +300,7 @@ public sealed class OffsetForLeaderEpochResponse : IResponseMessage, IProtocolMe
 
             writer.WriteInt64(EndOffset);
 
-            if (version == 4)
+            if (version >= 4)
             {
                 TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
             }
@@ -328,7 +328,7 @@ public sealed class OffsetForLeaderEpochResponse : IResponseMessage, IProtocolMe
 
             result.EndOffset = reader.ReadInt64();
 
-            if (version == 4)
+            if (version >= 4)
             {
                 var taggedCount = reader.ReadTaggedFieldCount();
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)

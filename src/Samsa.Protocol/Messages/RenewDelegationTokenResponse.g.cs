@@ -50,7 +50,7 @@ public sealed class RenewDelegationTokenResponse : IResponseMessage, IProtocolMe
         writer.WriteInt64(ExpiryTimestampMs);
         writer.WriteInt32(ThrottleTimeMs);
 
-        if (version == 2)
+        if (version >= 2)
         {
             TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
         }
@@ -73,7 +73,7 @@ public sealed class RenewDelegationTokenResponse : IResponseMessage, IProtocolMe
         result.ExpiryTimestampMs = reader.ReadInt64();
         result.ThrottleTimeMs = reader.ReadInt32();
 
-        if (version == 2)
+        if (version >= 2)
         {
             var taggedCount = reader.ReadTaggedFieldCount();
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)

@@ -58,7 +58,7 @@ public sealed class RequestHeader : IProtocolMessage<RequestHeader>, IEquatable<
             writer.WriteNullableString(ClientId);
         }
 
-        if (version == 2)
+        if (version >= 2)
         {
             TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
         }
@@ -90,7 +90,7 @@ public sealed class RequestHeader : IProtocolMessage<RequestHeader>, IEquatable<
             result.ClientId = "";
         }
 
-        if (version == 2)
+        if (version >= 2)
         {
             var taggedCount = reader.ReadTaggedFieldCount();
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)

@@ -38,7 +38,7 @@ public sealed class ResponseHeader : IProtocolMessage<ResponseHeader>, IEquatabl
 
         writer.WriteInt32(CorrelationId);
 
-        if (version == 1)
+        if (version >= 1)
         {
             TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
         }
@@ -59,7 +59,7 @@ public sealed class ResponseHeader : IProtocolMessage<ResponseHeader>, IEquatabl
         var result = new ResponseHeader(default(SkipDefaults));
         result.CorrelationId = reader.ReadInt32();
 
-        if (version == 1)
+        if (version >= 1)
         {
             var taggedCount = reader.ReadTaggedFieldCount();
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)

@@ -40,7 +40,7 @@ public sealed class SaslAuthenticateRequest : IRequestMessage, IProtocolMessage<
         }
 
         if (AuthBytes is null) throw GeneratedCodeSupport.NullField("SaslAuthenticateRequest", "AuthBytes", version);
-        if (version == 2)
+        if (version >= 2)
         {
             writer.WriteCompactBytes(AuthBytes);
         }
@@ -49,7 +49,7 @@ public sealed class SaslAuthenticateRequest : IRequestMessage, IProtocolMessage<
             writer.WriteBytes(AuthBytes);
         }
 
-        if (version == 2)
+        if (version >= 2)
         {
             TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
         }
@@ -68,9 +68,9 @@ public sealed class SaslAuthenticateRequest : IRequestMessage, IProtocolMessage<
         }
 
         var result = new SaslAuthenticateRequest(default(SkipDefaults));
-        result.AuthBytes = version == 2 ? reader.ReadCompactBytes() : reader.ReadBytes();
+        result.AuthBytes = version >= 2 ? reader.ReadCompactBytes() : reader.ReadBytes();
 
-        if (version == 2)
+        if (version >= 2)
         {
             var taggedCount = reader.ReadTaggedFieldCount();
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)

@@ -54,7 +54,7 @@ public sealed class SaslAuthenticateResponse : IResponseMessage, IProtocolMessag
 
         writer.WriteInt16(ErrorCode);
 
-        if (version == 2)
+        if (version >= 2)
         {
             writer.WriteCompactNullableString(ErrorMessage);
         }
@@ -64,7 +64,7 @@ public sealed class SaslAuthenticateResponse : IResponseMessage, IProtocolMessag
         }
 
         if (AuthBytes is null) throw GeneratedCodeSupport.NullField("SaslAuthenticateResponse", "AuthBytes", version);
-        if (version == 2)
+        if (version >= 2)
         {
             writer.WriteCompactBytes(AuthBytes);
         }
@@ -78,7 +78,7 @@ public sealed class SaslAuthenticateResponse : IResponseMessage, IProtocolMessag
             writer.WriteInt64(SessionLifetimeMs);
         }
 
-        if (version == 2)
+        if (version >= 2)
         {
             TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
         }
@@ -98,8 +98,8 @@ public sealed class SaslAuthenticateResponse : IResponseMessage, IProtocolMessag
 
         var result = new SaslAuthenticateResponse(default(SkipDefaults));
         result.ErrorCode = reader.ReadInt16();
-        result.ErrorMessage = version == 2 ? reader.ReadCompactNullableString() : reader.ReadNullableString();
-        result.AuthBytes = version == 2 ? reader.ReadCompactBytes() : reader.ReadBytes();
+        result.ErrorMessage = version >= 2 ? reader.ReadCompactNullableString() : reader.ReadNullableString();
+        result.AuthBytes = version >= 2 ? reader.ReadCompactBytes() : reader.ReadBytes();
 
         if (version >= 1)
         {
@@ -110,7 +110,7 @@ public sealed class SaslAuthenticateResponse : IResponseMessage, IProtocolMessag
             result.SessionLifetimeMs = 0L;
         }
 
-        if (version == 2)
+        if (version >= 2)
         {
             var taggedCount = reader.ReadTaggedFieldCount();
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)

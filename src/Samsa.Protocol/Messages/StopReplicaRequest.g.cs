@@ -72,7 +72,7 @@ public sealed class StopReplicaRequest : IRequestMessage, IProtocolMessage<StopR
 
         writer.WriteInt32(ControllerId);
 
-        if (version == 4)
+        if (version >= 4)
         {
             writer.WriteBool(isKRaftController);
         }
@@ -97,7 +97,7 @@ public sealed class StopReplicaRequest : IRequestMessage, IProtocolMessage<StopR
             throw GeneratedCodeSupport.FieldNotInVersion("StopReplicaRequest", "DeletePartitions", version);
         }
 
-        if (version == 0)
+        if (version <= 0)
         {
             if (UngroupedPartitions is null) throw GeneratedCodeSupport.NullField("StopReplicaRequest", "UngroupedPartitions", version);
             writer.WriteArrayLength(UngroupedPartitions.Count);
@@ -114,7 +114,7 @@ public sealed class StopReplicaRequest : IRequestMessage, IProtocolMessage<StopR
         if (version >= 1 && version <= 2)
         {
             if (Topics is null) throw GeneratedCodeSupport.NullField("StopReplicaRequest", "Topics", version);
-            if (version == 2)
+            if (version >= 2)
             {
                 writer.WriteCompactArrayLength(Topics.Count);
             }
@@ -167,7 +167,7 @@ public sealed class StopReplicaRequest : IRequestMessage, IProtocolMessage<StopR
         var result = new StopReplicaRequest(default(SkipDefaults));
         result.ControllerId = reader.ReadInt32();
 
-        if (version == 4)
+        if (version >= 4)
         {
             result.isKRaftController = reader.ReadBool();
         }
@@ -196,7 +196,7 @@ public sealed class StopReplicaRequest : IRequestMessage, IProtocolMessage<StopR
             result.DeletePartitions = false;
         }
 
-        if (version == 0)
+        if (version <= 0)
         {
             var ungroupedPartitionsCount = reader.ReadArrayLength(6);
             if (ungroupedPartitionsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("StopReplicaRequest", "UngroupedPartitions");
@@ -215,7 +215,7 @@ public sealed class StopReplicaRequest : IRequestMessage, IProtocolMessage<StopR
         if (version >= 1 && version <= 2)
         {
             var topicsMinimumSize = version switch { <= 1 => 6, _ => 3 };
-            var topicsCount = version == 2 ? reader.ReadCompactArrayLength(topicsMinimumSize) : reader.ReadArrayLength(topicsMinimumSize);
+            var topicsCount = version >= 2 ? reader.ReadCompactArrayLength(topicsMinimumSize) : reader.ReadArrayLength(topicsMinimumSize);
             if (topicsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("StopReplicaRequest", "Topics");
             var topicsList = new List<StopReplicaTopicV1>(topicsCount);
             for (var i = 0; i < topicsCount; i++)
@@ -392,7 +392,7 @@ public sealed class StopReplicaRequest : IRequestMessage, IProtocolMessage<StopR
         public void Write(ProtocolWriter writer, short version)
         {
             if (Name is null) throw GeneratedCodeSupport.NullField("StopReplicaRequest.StopReplicaTopicV1", "Name", version);
-            if (version == 2)
+            if (version >= 2)
             {
                 writer.WriteCompactString(Name);
             }
@@ -402,7 +402,7 @@ public sealed class StopReplicaRequest : IRequestMessage, IProtocolMessage<StopR
             }
 
             if (PartitionIndexes is null) throw GeneratedCodeSupport.NullField("StopReplicaRequest.StopReplicaTopicV1", "PartitionIndexes", version);
-            if (version == 2)
+            if (version >= 2)
             {
                 writer.WriteCompactArrayLength(PartitionIndexes.Count);
             }
@@ -415,7 +415,7 @@ public sealed class StopReplicaRequest : IRequestMessage, IProtocolMessage<StopR
                 writer.WriteInt32(element);
             }
 
-            if (version == 2)
+            if (version >= 2)
             {
                 TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
             }
@@ -429,9 +429,9 @@ public sealed class StopReplicaRequest : IRequestMessage, IProtocolMessage<StopR
         public static StopReplicaTopicV1 Read(ref ProtocolReader reader, short version)
         {
             var result = new StopReplicaTopicV1(default(SkipDefaults));
-            result.Name = version == 2 ? reader.ReadCompactString() : reader.ReadString();
+            result.Name = version >= 2 ? reader.ReadCompactString() : reader.ReadString();
 
-            var partitionIndexesCount = version == 2 ? reader.ReadCompactArrayLength(4) : reader.ReadArrayLength(4);
+            var partitionIndexesCount = version >= 2 ? reader.ReadCompactArrayLength(4) : reader.ReadArrayLength(4);
             if (partitionIndexesCount < 0) throw GeneratedCodeSupport.NullInNonNullable("StopReplicaRequest.StopReplicaTopicV1", "PartitionIndexes");
             var partitionIndexesList = new List<int>(partitionIndexesCount);
             for (var i = 0; i < partitionIndexesCount; i++)
@@ -440,7 +440,7 @@ public sealed class StopReplicaRequest : IRequestMessage, IProtocolMessage<StopR
             }
             result.PartitionIndexes = partitionIndexesList;
 
-            if (version == 2)
+            if (version >= 2)
             {
                 var taggedCount = reader.ReadTaggedFieldCount();
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)

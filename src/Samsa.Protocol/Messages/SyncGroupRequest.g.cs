@@ -103,12 +103,12 @@ public sealed class SyncGroupRequest : IRequestMessage, IProtocolMessage<SyncGro
             throw GeneratedCodeSupport.FieldNotInVersion("SyncGroupRequest", "GroupInstanceId", version);
         }
 
-        if (version == 5)
+        if (version >= 5)
         {
             writer.WriteCompactNullableString(ProtocolType);
         }
 
-        if (version == 5)
+        if (version >= 5)
         {
             writer.WriteCompactNullableString(ProtocolName);
         }
@@ -159,7 +159,7 @@ public sealed class SyncGroupRequest : IRequestMessage, IProtocolMessage<SyncGro
             result.GroupInstanceId = null;
         }
 
-        if (version == 5)
+        if (version >= 5)
         {
             result.ProtocolType = reader.ReadCompactNullableString();
         }
@@ -168,7 +168,7 @@ public sealed class SyncGroupRequest : IRequestMessage, IProtocolMessage<SyncGro
             result.ProtocolType = null;
         }
 
-        if (version == 5)
+        if (version >= 5)
         {
             result.ProtocolName = reader.ReadCompactNullableString();
         }

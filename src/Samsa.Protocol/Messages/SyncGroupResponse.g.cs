@@ -62,12 +62,12 @@ public sealed class SyncGroupResponse : IResponseMessage, IProtocolMessage<SyncG
 
         writer.WriteInt16(ErrorCode);
 
-        if (version == 5)
+        if (version >= 5)
         {
             writer.WriteCompactNullableString(ProtocolType);
         }
 
-        if (version == 5)
+        if (version >= 5)
         {
             writer.WriteCompactNullableString(ProtocolName);
         }
@@ -113,7 +113,7 @@ public sealed class SyncGroupResponse : IResponseMessage, IProtocolMessage<SyncG
 
         result.ErrorCode = reader.ReadInt16();
 
-        if (version == 5)
+        if (version >= 5)
         {
             result.ProtocolType = reader.ReadCompactNullableString();
         }
@@ -122,7 +122,7 @@ public sealed class SyncGroupResponse : IResponseMessage, IProtocolMessage<SyncG
             result.ProtocolType = null;
         }
 
-        if (version == 5)
+        if (version >= 5)
         {
             result.ProtocolName = reader.ReadCompactNullableString();
         }

@@ -175,7 +175,7 @@ public sealed class UpdateFeaturesRequest : IRequestMessage, IProtocolMessage<Up
 
             writer.WriteInt16(MaxVersionLevel);
 
-            if (version == 0)
+            if (version <= 0)
             {
                 writer.WriteBool(AllowDowngrade);
             }
@@ -203,7 +203,7 @@ public sealed class UpdateFeaturesRequest : IRequestMessage, IProtocolMessage<Up
             result.Feature = reader.ReadCompactString();
             result.MaxVersionLevel = reader.ReadInt16();
 
-            if (version == 0)
+            if (version <= 0)
             {
                 result.AllowDowngrade = reader.ReadBool();
             }

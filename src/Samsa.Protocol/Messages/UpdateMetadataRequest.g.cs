@@ -71,7 +71,7 @@ public sealed class UpdateMetadataRequest : IRequestMessage, IProtocolMessage<Up
 
         writer.WriteInt32(ControllerId);
 
-        if (version == 8)
+        if (version >= 8)
         {
             writer.WriteBool(isKRaftController);
         }
@@ -144,7 +144,7 @@ public sealed class UpdateMetadataRequest : IRequestMessage, IProtocolMessage<Up
         if (version >= 6)
         {
             var taggedCount = TaggedFields.Count(UnknownTaggedFields);
-            var writeType = version == 8 && Type != 0;
+            var writeType = version >= 8 && Type != 0;
             taggedCount += writeType ? 1 : 0;
             writer.WriteUnsignedVarInt((uint)taggedCount);
             var nextUnknown = 0;
@@ -173,7 +173,7 @@ public sealed class UpdateMetadataRequest : IRequestMessage, IProtocolMessage<Up
         var result = new UpdateMetadataRequest(default(SkipDefaults));
         result.ControllerId = reader.ReadInt32();
 
-        if (version == 8)
+        if (version >= 8)
         {
             result.isKRaftController = reader.ReadBool();
         }
@@ -247,7 +247,7 @@ public sealed class UpdateMetadataRequest : IRequestMessage, IProtocolMessage<Up
                 {
                     case 0:
                     {
-                        if (version != 8) throw GeneratedCodeSupport.TagNotInVersion("UpdateMetadataRequest", tag, version);
+                        if (version < 8) throw GeneratedCodeSupport.TagNotInVersion("UpdateMetadataRequest", tag, version);
                         var taggedValue = reader.ReadTaggedValue();
                         result.Type = taggedValue.ReadInt8();
                         taggedValue.EnsureConsumed("UpdateMetadataRequest.Type");
@@ -480,13 +480,13 @@ public sealed class UpdateMetadataRequest : IRequestMessage, IProtocolMessage<Up
         {
             writer.WriteInt32(Id);
 
-            if (version == 0)
+            if (version <= 0)
             {
                 if (V0Host is null) throw GeneratedCodeSupport.NullField("UpdateMetadataRequest.UpdateMetadataBroker", "V0Host", version);
                 writer.WriteString(V0Host);
             }
 
-            if (version == 0)
+            if (version <= 0)
             {
                 writer.WriteInt32(V0Port);
             }
@@ -536,7 +536,7 @@ public sealed class UpdateMetadataRequest : IRequestMessage, IProtocolMessage<Up
             var result = new UpdateMetadataBroker(default(SkipDefaults));
             result.Id = reader.ReadInt32();
 
-            if (version == 0)
+            if (version <= 0)
             {
                 result.V0Host = reader.ReadString();
             }
@@ -545,7 +545,7 @@ public sealed class UpdateMetadataRequest : IRequestMessage, IProtocolMessage<Up
                 result.V0Host = "";
             }
 
-            if (version == 0)
+            if (version <= 0)
             {
                 result.V0Port = reader.ReadInt32();
             }

@@ -48,7 +48,7 @@ public sealed class VoteRequest : IRequestMessage, IProtocolMessage<VoteRequest>
 
         writer.WriteCompactNullableString(ClusterId);
 
-        if (version == 1)
+        if (version >= 1)
         {
             writer.WriteInt32(VoterId);
         }
@@ -74,7 +74,7 @@ public sealed class VoteRequest : IRequestMessage, IProtocolMessage<VoteRequest>
         var result = new VoteRequest(default(SkipDefaults));
         result.ClusterId = reader.ReadCompactNullableString();
 
-        if (version == 1)
+        if (version >= 1)
         {
             result.VoterId = reader.ReadInt32();
         }
@@ -268,12 +268,12 @@ public sealed class VoteRequest : IRequestMessage, IProtocolMessage<VoteRequest>
             writer.WriteInt32(CandidateEpoch);
             writer.WriteInt32(CandidateId);
 
-            if (version == 1)
+            if (version >= 1)
             {
                 writer.WriteUuid(CandidateDirectoryId);
             }
 
-            if (version == 1)
+            if (version >= 1)
             {
                 writer.WriteUuid(VoterDirectoryId);
             }
@@ -292,7 +292,7 @@ public sealed class VoteRequest : IRequestMessage, IProtocolMessage<VoteRequest>
             result.CandidateEpoch = reader.ReadInt32();
             result.CandidateId = reader.ReadInt32();
 
-            if (version == 1)
+            if (version >= 1)
             {
                 result.CandidateDirectoryId = reader.ReadUuid();
             }
@@ -301,7 +301,7 @@ public sealed class VoteRequest : IRequestMessage, IProtocolMessage<VoteRequest>
                 result.CandidateDirectoryId = Uuid.Zero;
             }
 
-            if (version == 1)
+            if (version >= 1)
             {
                 result.VoterDirectoryId = reader.ReadUuid();
             }

@@ -62,7 +62,7 @@ public sealed class VoteResponse : IResponseMessage, IProtocolMessage<VoteRespon
         }
 
         var taggedCount = TaggedFields.Count(UnknownTaggedFields);
-        var writeNodeEndpoints = version == 1 && NodeEndpoints is { Count: > 0 };
+        var writeNodeEndpoints = version >= 1 && NodeEndpoints is { Count: > 0 };
         taggedCount += writeNodeEndpoints ? 1 : 0;
         writer.WriteUnsignedVarInt((uint)taggedCount);
         var nextUnknown = 0;
@@ -111,7 +111,7 @@ public sealed class VoteResponse : IResponseMessage, IProtocolMessage<VoteRespon
             {
                 case 0:
                 {
-                    if (version != 1) throw GeneratedCodeSupport.TagNotInVersion("VoteResponse", tag, version);
+                    if (version < 1) throw GeneratedCodeSupport.TagNotInVersion("VoteResponse", tag, version);
                     var taggedValue = reader.ReadTaggedValue();
                     var taggedNodeEndpointsCount = taggedValue.ReadCompactArrayLength(8);
                     if (taggedNodeEndpointsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("VoteResponse", "NodeEndpoints");

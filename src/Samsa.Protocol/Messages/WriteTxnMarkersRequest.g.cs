@@ -40,7 +40,7 @@ public sealed class WriteTxnMarkersRequest : IRequestMessage, IProtocolMessage<W
         }
 
         if (Markers is null) throw GeneratedCodeSupport.NullField("WriteTxnMarkersRequest", "Markers", version);
-        if (version == 1)
+        if (version >= 1)
         {
             writer.WriteCompactArrayLength(Markers.Count);
         }
@@ -53,7 +53,7 @@ public sealed class WriteTxnMarkersRequest : IRequestMessage, IProtocolMessage<W
             element.Write(writer, version);
         }
 
-        if (version == 1)
+        if (version >= 1)
         {
             TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
         }
@@ -74,7 +74,7 @@ public sealed class WriteTxnMarkersRequest : IRequestMessage, IProtocolMessage<W
         var result = new WriteTxnMarkersRequest(default(SkipDefaults));
 
         var markersMinimumSize = version switch { <= 0 => 19, _ => 17 };
-        var markersCount = version == 1 ? reader.ReadCompactArrayLength(markersMinimumSize) : reader.ReadArrayLength(markersMinimumSize);
+        var markersCount = version >= 1 ? reader.ReadCompactArrayLength(markersMinimumSize) : reader.ReadArrayLength(markersMinimumSize);
         if (markersCount < 0) throw GeneratedCodeSupport.NullInNonNullable("WriteTxnMarkersRequest", "Markers");
         var markersList = new List<WritableTxnMarker>(markersCount);
         for (var i = 0; i < markersCount; i++)
@@ -83,7 +83,7 @@ public sealed class WriteTxnMarkersRequest : IRequestMessage, IProtocolMessage<W
         }
         result.Markers = markersList;
 
-        if (version == 1)
+        if (version >= 1)
         {
             var taggedCount = reader.ReadTaggedFieldCount();
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
@@ -162,7 +162,7 @@ public sealed class WriteTxnMarkersRequest : IRequestMessage, IProtocolMessage<W
             writer.WriteBool(TransactionResult);
 
             if (Topics is null) throw GeneratedCodeSupport.NullField("WriteTxnMarkersRequest.WritableTxnMarker", "Topics", version);
-            if (version == 1)
+            if (version >= 1)
             {
                 writer.WriteCompactArrayLength(Topics.Count);
             }
@@ -177,7 +177,7 @@ public sealed class WriteTxnMarkersRequest : IRequestMessage, IProtocolMessage<W
 
             writer.WriteInt32(CoordinatorEpoch);
 
-            if (version == 1)
+            if (version >= 1)
             {
                 TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
             }
@@ -196,7 +196,7 @@ public sealed class WriteTxnMarkersRequest : IRequestMessage, IProtocolMessage<W
             result.TransactionResult = reader.ReadBool();
 
             var topicsMinimumSize = version switch { <= 0 => 6, _ => 3 };
-            var topicsCount = version == 1 ? reader.ReadCompactArrayLength(topicsMinimumSize) : reader.ReadArrayLength(topicsMinimumSize);
+            var topicsCount = version >= 1 ? reader.ReadCompactArrayLength(topicsMinimumSize) : reader.ReadArrayLength(topicsMinimumSize);
             if (topicsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("WriteTxnMarkersRequest.WritableTxnMarker", "Topics");
             var topicsList = new List<WritableTxnMarkerTopic>(topicsCount);
             for (var i = 0; i < topicsCount; i++)
@@ -207,7 +207,7 @@ public sealed class WriteTxnMarkersRequest : IRequestMessage, IProtocolMessage<W
 
             result.CoordinatorEpoch = reader.ReadInt32();
 
-            if (version == 1)
+            if (version >= 1)
             {
                 var taggedCount = reader.ReadTaggedFieldCount();
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
@@ -280,7 +280,7 @@ public sealed class WriteTxnMarkersRequest : IRequestMessage, IProtocolMessage<W
         public void Write(ProtocolWriter writer, short version)
         {
             if (Name is null) throw GeneratedCodeSupport.NullField("WriteTxnMarkersRequest.WritableTxnMarkerTopic", "Name", version);
-            if (version == 1)
+            if (version >= 1)
             {
                 writer.WriteCompactString(Name);
             }
@@ -290,7 +290,7 @@ public sealed class WriteTxnMarkersRequest : IRequestMessage, IProtocolMessage<W
             }
 
             if (PartitionIndexes is null) throw GeneratedCodeSupport.NullField("WriteTxnMarkersRequest.WritableTxnMarkerTopic", "PartitionIndexes", version);
-            if (version == 1)
+            if (version >= 1)
             {
                 writer.WriteCompactArrayLength(PartitionIndexes.Count);
             }
@@ -303,7 +303,7 @@ public sealed class WriteTxnMarkersRequest : IRequestMessage, IProtocolMessage<W
                 writer.WriteInt32(element);
             }
 
-            if (version == 1)
+            if (version >= 1)
             {
                 TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
             }
@@ -317,9 +317,9 @@ public sealed class WriteTxnMarkersRequest : IRequestMessage, IProtocolMessage<W
         public static WritableTxnMarkerTopic Read(ref ProtocolReader reader, short version)
         {
             var result = new WritableTxnMarkerTopic(default(SkipDefaults));
-            result.Name = version == 1 ? reader.ReadCompactString() : reader.ReadString();
+            result.Name = version >= 1 ? reader.ReadCompactString() : reader.ReadString();
 
-            var partitionIndexesCount = version == 1 ? reader.ReadCompactArrayLength(4) : reader.ReadArrayLength(4);
+            var partitionIndexesCount = version >= 1 ? reader.ReadCompactArrayLength(4) : reader.ReadArrayLength(4);
             if (partitionIndexesCount < 0) throw GeneratedCodeSupport.NullInNonNullable("WriteTxnMarkersRequest.WritableTxnMarkerTopic", "PartitionIndexes");
             var partitionIndexesList = new List<int>(partitionIndexesCount);
             for (var i = 0; i < partitionIndexesCount; i++)
@@ -328,7 +328,7 @@ public sealed class WriteTxnMarkersRequest : IRequestMessage, IProtocolMessage<W
             }
             result.PartitionIndexes = partitionIndexesList;
 
-            if (version == 1)
+            if (version >= 1)
             {
                 var taggedCount = reader.ReadTaggedFieldCount();
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)

@@ -40,7 +40,7 @@ public sealed class WriteTxnMarkersResponse : IResponseMessage, IProtocolMessage
         }
 
         if (Markers is null) throw GeneratedCodeSupport.NullField("WriteTxnMarkersResponse", "Markers", version);
-        if (version == 1)
+        if (version >= 1)
         {
             writer.WriteCompactArrayLength(Markers.Count);
         }
@@ -53,7 +53,7 @@ public sealed class WriteTxnMarkersResponse : IResponseMessage, IProtocolMessage
             element.Write(writer, version);
         }
 
-        if (version == 1)
+        if (version >= 1)
         {
             TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
         }
@@ -74,7 +74,7 @@ public sealed class WriteTxnMarkersResponse : IResponseMessage, IProtocolMessage
         var result = new WriteTxnMarkersResponse(default(SkipDefaults));
 
         var markersMinimumSize = version switch { <= 0 => 12, _ => 10 };
-        var markersCount = version == 1 ? reader.ReadCompactArrayLength(markersMinimumSize) : reader.ReadArrayLength(markersMinimumSize);
+        var markersCount = version >= 1 ? reader.ReadCompactArrayLength(markersMinimumSize) : reader.ReadArrayLength(markersMinimumSize);
         if (markersCount < 0) throw GeneratedCodeSupport.NullInNonNullable("WriteTxnMarkersResponse", "Markers");
         var markersList = new List<WritableTxnMarkerResult>(markersCount);
         for (var i = 0; i < markersCount; i++)
@@ -83,7 +83,7 @@ public sealed class WriteTxnMarkersResponse : IResponseMessage, IProtocolMessage
         }
         result.Markers = markersList;
 
-        if (version == 1)
+        if (version >= 1)
         {
             var taggedCount = reader.ReadTaggedFieldCount();
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
@@ -148,7 +148,7 @@ public sealed class WriteTxnMarkersResponse : IResponseMessage, IProtocolMessage
             writer.WriteInt64(ProducerId);
 
             if (Topics is null) throw GeneratedCodeSupport.NullField("WriteTxnMarkersResponse.WritableTxnMarkerResult", "Topics", version);
-            if (version == 1)
+            if (version >= 1)
             {
                 writer.WriteCompactArrayLength(Topics.Count);
             }
@@ -161,7 +161,7 @@ public sealed class WriteTxnMarkersResponse : IResponseMessage, IProtocolMessage
                 element.Write(writer, version);
             }
 
-            if (version == 1)
+            if (version >= 1)
             {
                 TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
             }
@@ -178,7 +178,7 @@ public sealed class WriteTxnMarkersResponse : IResponseMessage, IProtocolMessage
             result.ProducerId = reader.ReadInt64();
 
             var topicsMinimumSize = version switch { <= 0 => 6, _ => 3 };
-            var topicsCount = version == 1 ? reader.ReadCompactArrayLength(topicsMinimumSize) : reader.ReadArrayLength(topicsMinimumSize);
+            var topicsCount = version >= 1 ? reader.ReadCompactArrayLength(topicsMinimumSize) : reader.ReadArrayLength(topicsMinimumSize);
             if (topicsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("WriteTxnMarkersResponse.WritableTxnMarkerResult", "Topics");
             var topicsList = new List<WritableTxnMarkerTopicResult>(topicsCount);
             for (var i = 0; i < topicsCount; i++)
@@ -187,7 +187,7 @@ public sealed class WriteTxnMarkersResponse : IResponseMessage, IProtocolMessage
             }
             result.Topics = topicsList;
 
-            if (version == 1)
+            if (version >= 1)
             {
                 var taggedCount = reader.ReadTaggedFieldCount();
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
@@ -254,7 +254,7 @@ public sealed class WriteTxnMarkersResponse : IResponseMessage, IProtocolMessage
         public void Write(ProtocolWriter writer, short version)
         {
             if (Name is null) throw GeneratedCodeSupport.NullField("WriteTxnMarkersResponse.WritableTxnMarkerTopicResult", "Name", version);
-            if (version == 1)
+            if (version >= 1)
             {
                 writer.WriteCompactString(Name);
             }
@@ -264,7 +264,7 @@ public sealed class WriteTxnMarkersResponse : IResponseMessage, IProtocolMessage
             }
 
             if (Partitions is null) throw GeneratedCodeSupport.NullField("WriteTxnMarkersResponse.WritableTxnMarkerTopicResult", "Partitions", version);
-            if (version == 1)
+            if (version >= 1)
             {
                 writer.WriteCompactArrayLength(Partitions.Count);
             }
@@ -277,7 +277,7 @@ public sealed class WriteTxnMarkersResponse : IResponseMessage, IProtocolMessage
                 element.Write(writer, version);
             }
 
-            if (version == 1)
+            if (version >= 1)
             {
                 TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
             }
@@ -291,10 +291,10 @@ public sealed class WriteTxnMarkersResponse : IResponseMessage, IProtocolMessage
         public static WritableTxnMarkerTopicResult Read(ref ProtocolReader reader, short version)
         {
             var result = new WritableTxnMarkerTopicResult(default(SkipDefaults));
-            result.Name = version == 1 ? reader.ReadCompactString() : reader.ReadString();
+            result.Name = version >= 1 ? reader.ReadCompactString() : reader.ReadString();
 
             var partitionsMinimumSize = version switch { <= 0 => 6, _ => 7 };
-            var partitionsCount = version == 1 ? reader.ReadCompactArrayLength(partitionsMinimumSize) : reader.ReadArrayLength(partitionsMinimumSize);
+            var partitionsCount = version >= 1 ? reader.ReadCompactArrayLength(partitionsMinimumSize) : reader.ReadArrayLength(partitionsMinimumSize);
             if (partitionsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("WriteTxnMarkersResponse.WritableTxnMarkerTopicResult", "Partitions");
             var partitionsList = new List<WritableTxnMarkerPartitionResult>(partitionsCount);
             for (var i = 0; i < partitionsCount; i++)
@@ -303,7 +303,7 @@ public sealed class WriteTxnMarkersResponse : IResponseMessage, IProtocolMessage
             }
             result.Partitions = partitionsList;
 
-            if (version == 1)
+            if (version >= 1)
             {
                 var taggedCount = reader.ReadTaggedFieldCount();
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
@@ -370,7 +370,7 @@ public sealed class WriteTxnMarkersResponse : IResponseMessage, IProtocolMessage
             writer.WriteInt32(PartitionIndex);
             writer.WriteInt16(ErrorCode);
 
-            if (version == 1)
+            if (version >= 1)
             {
                 TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
             }
@@ -387,7 +387,7 @@ public sealed class WriteTxnMarkersResponse : IResponseMessage, IProtocolMessage
             result.PartitionIndex = reader.ReadInt32();
             result.ErrorCode = reader.ReadInt16();
 
-            if (version == 1)
+            if (version >= 1)
             {
                 var taggedCount = reader.ReadTaggedFieldCount();
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)

@@ -73,7 +73,7 @@ public sealed class BrokerRegistrationChangeRecord : IMetadataRecord, IProtocolM
         taggedCount += writeFenced ? 1 : 0;
         var writeInControlledShutdown = version >= 1 && InControlledShutdown != 0;
         taggedCount += writeInControlledShutdown ? 1 : 0;
-        var writeLogDirs = version == 2 && LogDirs is { Count: > 0 };
+        var writeLogDirs = version >= 2 && LogDirs is { Count: > 0 };
         taggedCount += writeLogDirs ? 1 : 0;
         writer.WriteUnsignedVarInt((uint)taggedCount);
         var nextUnknown = 0;
@@ -142,7 +142,7 @@ public sealed class BrokerRegistrationChangeRecord : IMetadataRecord, IProtocolM
                 }
                 case 2:
                 {
-                    if (version != 2) throw GeneratedCodeSupport.TagNotInVersion("BrokerRegistrationChangeRecord", tag, version);
+                    if (version < 2) throw GeneratedCodeSupport.TagNotInVersion("BrokerRegistrationChangeRecord", tag, version);
                     var taggedValue = reader.ReadTaggedValue();
                     var taggedLogDirsCount = taggedValue.ReadCompactArrayLength(16);
                     if (taggedLogDirsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("BrokerRegistrationChangeRecord", "LogDirs");

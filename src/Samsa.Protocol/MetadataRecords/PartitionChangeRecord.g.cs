@@ -112,9 +112,9 @@ public sealed class PartitionChangeRecord : IMetadataRecord, IProtocolMessage<Pa
         taggedCount += writeAddingReplicas ? 1 : 0;
         var writeLeaderRecoveryState = LeaderRecoveryState != -1;
         taggedCount += writeLeaderRecoveryState ? 1 : 0;
-        var writeEligibleLeaderReplicas = version == 2 && EligibleLeaderReplicas is not null;
+        var writeEligibleLeaderReplicas = version >= 2 && EligibleLeaderReplicas is not null;
         taggedCount += writeEligibleLeaderReplicas ? 1 : 0;
-        var writeLastKnownElr = version == 2 && LastKnownElr is not null;
+        var writeLastKnownElr = version >= 2 && LastKnownElr is not null;
         taggedCount += writeLastKnownElr ? 1 : 0;
         var writeDirectories = version >= 1 && Directories is not null;
         taggedCount += writeDirectories ? 1 : 0;
@@ -384,7 +384,7 @@ public sealed class PartitionChangeRecord : IMetadataRecord, IProtocolMessage<Pa
                 }
                 case 6:
                 {
-                    if (version != 2) throw GeneratedCodeSupport.TagNotInVersion("PartitionChangeRecord", tag, version);
+                    if (version < 2) throw GeneratedCodeSupport.TagNotInVersion("PartitionChangeRecord", tag, version);
                     var taggedValue = reader.ReadTaggedValue();
                     var taggedEligibleLeaderReplicasCount = taggedValue.ReadCompactArrayLength(4);
                     if (taggedEligibleLeaderReplicasCount < 0)
@@ -405,7 +405,7 @@ public sealed class PartitionChangeRecord : IMetadataRecord, IProtocolMessage<Pa
                 }
                 case 7:
                 {
-                    if (version != 2) throw GeneratedCodeSupport.TagNotInVersion("PartitionChangeRecord", tag, version);
+                    if (version < 2) throw GeneratedCodeSupport.TagNotInVersion("PartitionChangeRecord", tag, version);
                     var taggedValue = reader.ReadTaggedValue();
                     var taggedLastKnownElrCount = taggedValue.ReadCompactArrayLength(4);
                     if (taggedLastKnownElrCount < 0)

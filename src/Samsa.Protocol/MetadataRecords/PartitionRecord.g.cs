@@ -157,9 +157,9 @@ public sealed class PartitionRecord : IMetadataRecord, IProtocolMessage<Partitio
         var taggedCount = TaggedFields.Count(UnknownTaggedFields);
         var writeLeaderRecoveryState = LeaderRecoveryState != 0;
         taggedCount += writeLeaderRecoveryState ? 1 : 0;
-        var writeEligibleLeaderReplicas = version == 2 && EligibleLeaderReplicas is not null;
+        var writeEligibleLeaderReplicas = version >= 2 && EligibleLeaderReplicas is not null;
         taggedCount += writeEligibleLeaderReplicas ? 1 : 0;
-        var writeLastKnownElr = version == 2 && LastKnownElr is not null;
+        var writeLastKnownElr = version >= 2 && LastKnownElr is not null;
         taggedCount += writeLastKnownElr ? 1 : 0;
         writer.WriteUnsignedVarInt((uint)taggedCount);
         var nextUnknown = 0;
@@ -295,7 +295,7 @@ public sealed class PartitionRecord : IMetadataRecord, IProtocolMessage<Partitio
                 }
                 case 1:
                 {
-                    if (version != 2) throw GeneratedCodeSupport.TagNotInVersion("PartitionRecord", tag, version);
+                    if (version < 2) throw GeneratedCodeSupport.TagNotInVersion("PartitionRecord", tag, version);
                     var taggedValue = reader.ReadTaggedValue();
                     var taggedEligibleLeaderReplicasCount = taggedValue.ReadCompactArrayLength(4);
                     if (taggedEligibleLeaderReplicasCount < 0)
@@ -316,7 +316,7 @@ public sealed class PartitionRecord : IMetadataRecord, IProtocolMessage<Partitio
                 }
                 case 2:
                 {
-                    if (version != 2) throw GeneratedCodeSupport.TagNotInVersion("PartitionRecord", tag, version);
+                    if (version < 2) throw GeneratedCodeSupport.TagNotInVersion("PartitionRecord", tag, version);
                     var taggedValue = reader.ReadTaggedValue();
                     var taggedLastKnownElrCount = taggedValue.ReadCompactArrayLength(4);
                     if (taggedLastKnownElrCount < 0)

@@ -125,7 +125,7 @@ public sealed class RegisterBrokerRecord : IMetadataRecord, IProtocolMessage<Reg
         }
 
         var taggedCount = TaggedFields.Count(UnknownTaggedFields);
-        var writeLogDirs = version == 3 && LogDirs is { Count: > 0 };
+        var writeLogDirs = version >= 3 && LogDirs is { Count: > 0 };
         taggedCount += writeLogDirs ? 1 : 0;
         writer.WriteUnsignedVarInt((uint)taggedCount);
         var nextUnknown = 0;
@@ -207,7 +207,7 @@ public sealed class RegisterBrokerRecord : IMetadataRecord, IProtocolMessage<Reg
             {
                 case 0:
                 {
-                    if (version != 3) throw GeneratedCodeSupport.TagNotInVersion("RegisterBrokerRecord", tag, version);
+                    if (version < 3) throw GeneratedCodeSupport.TagNotInVersion("RegisterBrokerRecord", tag, version);
                     var taggedValue = reader.ReadTaggedValue();
                     var taggedLogDirsCount = taggedValue.ReadCompactArrayLength(16);
                     if (taggedLogDirsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("RegisterBrokerRecord", "LogDirs");

@@ -58,7 +58,7 @@ public sealed class QuorumStateData : IProtocolMessage<QuorumStateData>, IEquata
             throw GeneratedCodeSupport.UnsupportedVersion("QuorumStateData", version);
         }
 
-        if (version == 0)
+        if (version <= 0)
         {
             if (ClusterId is null) throw GeneratedCodeSupport.NullField("QuorumStateData", "ClusterId", version);
             writer.WriteCompactString(ClusterId);
@@ -72,7 +72,7 @@ public sealed class QuorumStateData : IProtocolMessage<QuorumStateData>, IEquata
         writer.WriteInt32(LeaderEpoch);
         writer.WriteInt32(VotedId);
 
-        if (version == 1)
+        if (version >= 1)
         {
             writer.WriteUuid(VotedDirectoryId);
         }
@@ -81,7 +81,7 @@ public sealed class QuorumStateData : IProtocolMessage<QuorumStateData>, IEquata
             throw GeneratedCodeSupport.FieldNotInVersion("QuorumStateData", "VotedDirectoryId", version);
         }
 
-        if (version == 0)
+        if (version <= 0)
         {
             writer.WriteInt64(AppliedOffset);
         }
@@ -90,7 +90,7 @@ public sealed class QuorumStateData : IProtocolMessage<QuorumStateData>, IEquata
             throw GeneratedCodeSupport.FieldNotInVersion("QuorumStateData", "AppliedOffset", version);
         }
 
-        if (version == 0)
+        if (version <= 0)
         {
             if (CurrentVoters is null)
             {
@@ -123,7 +123,7 @@ public sealed class QuorumStateData : IProtocolMessage<QuorumStateData>, IEquata
 
         var result = new QuorumStateData(default(SkipDefaults));
 
-        if (version == 0)
+        if (version <= 0)
         {
             result.ClusterId = reader.ReadCompactString();
         }
@@ -136,7 +136,7 @@ public sealed class QuorumStateData : IProtocolMessage<QuorumStateData>, IEquata
         result.LeaderEpoch = reader.ReadInt32();
         result.VotedId = reader.ReadInt32();
 
-        if (version == 1)
+        if (version >= 1)
         {
             result.VotedDirectoryId = reader.ReadUuid();
         }
@@ -145,7 +145,7 @@ public sealed class QuorumStateData : IProtocolMessage<QuorumStateData>, IEquata
             result.VotedDirectoryId = Uuid.Zero;
         }
 
-        if (version == 0)
+        if (version <= 0)
         {
             result.AppliedOffset = reader.ReadInt64();
         }
@@ -154,7 +154,7 @@ public sealed class QuorumStateData : IProtocolMessage<QuorumStateData>, IEquata
             result.AppliedOffset = 0L;
         }
 
-        if (version == 0)
+        if (version <= 0)
         {
             var currentVotersCount = reader.ReadCompactArrayLength(5);
             if (currentVotersCount < 0)

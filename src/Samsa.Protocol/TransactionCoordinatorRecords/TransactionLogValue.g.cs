@@ -93,7 +93,7 @@ public sealed class TransactionLogValue : IProtocolMessage<TransactionLogValue>,
 
         if (TransactionPartitions is null)
         {
-            if (version == 1)
+            if (version >= 1)
             {
                 writer.WriteCompactArrayLength(-1);
             }
@@ -104,7 +104,7 @@ public sealed class TransactionLogValue : IProtocolMessage<TransactionLogValue>,
         }
         else
         {
-            if (version == 1)
+            if (version >= 1)
             {
                 writer.WriteCompactArrayLength(TransactionPartitions.Count);
             }
@@ -126,7 +126,7 @@ public sealed class TransactionLogValue : IProtocolMessage<TransactionLogValue>,
             throw GeneratedCodeSupport.FieldNotInVersion("TransactionLogValue", "ClientTransactionVersion", version);
         }
 
-        if (version == 1)
+        if (version >= 1)
         {
             var taggedCount = TaggedFields.Count(UnknownTaggedFields);
             var writePreviousProducerId = PreviousProducerId != -1L;
@@ -180,7 +180,7 @@ public sealed class TransactionLogValue : IProtocolMessage<TransactionLogValue>,
         result.TransactionStatus = reader.ReadInt8();
 
         var transactionPartitionsMinimumSize = version switch { <= 0 => 6, _ => 3 };
-        var transactionPartitionsCount = version == 1 ? reader.ReadCompactArrayLength(transactionPartitionsMinimumSize) : reader.ReadArrayLength(transactionPartitionsMinimumSize);
+        var transactionPartitionsCount = version >= 1 ? reader.ReadCompactArrayLength(transactionPartitionsMinimumSize) : reader.ReadArrayLength(transactionPartitionsMinimumSize);
         if (transactionPartitionsCount < 0)
         {
             result.TransactionPartitions = null;
@@ -199,7 +199,7 @@ public sealed class TransactionLogValue : IProtocolMessage<TransactionLogValue>,
         result.TransactionStartTimestampMs = reader.ReadInt64();
         result.ClientTransactionVersion = 0;
 
-        if (version == 1)
+        if (version >= 1)
         {
             var taggedCount = reader.ReadTaggedFieldCount();
             for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
@@ -307,7 +307,7 @@ public sealed class TransactionLogValue : IProtocolMessage<TransactionLogValue>,
         public void Write(ProtocolWriter writer, short version)
         {
             if (Topic is null) throw GeneratedCodeSupport.NullField("TransactionLogValue.PartitionsSchema", "Topic", version);
-            if (version == 1)
+            if (version >= 1)
             {
                 writer.WriteCompactString(Topic);
             }
@@ -317,7 +317,7 @@ public sealed class TransactionLogValue : IProtocolMessage<TransactionLogValue>,
             }
 
             if (PartitionIds is null) throw GeneratedCodeSupport.NullField("TransactionLogValue.PartitionsSchema", "PartitionIds", version);
-            if (version == 1)
+            if (version >= 1)
             {
                 writer.WriteCompactArrayLength(PartitionIds.Count);
             }
@@ -330,7 +330,7 @@ public sealed class TransactionLogValue : IProtocolMessage<TransactionLogValue>,
                 writer.WriteInt32(element);
             }
 
-            if (version == 1)
+            if (version >= 1)
             {
                 TaggedFields.WriteUnknownOnly(writer, UnknownTaggedFields);
             }
@@ -344,9 +344,9 @@ public sealed class TransactionLogValue : IProtocolMessage<TransactionLogValue>,
         public static PartitionsSchema Read(ref ProtocolReader reader, short version)
         {
             var result = new PartitionsSchema(default(SkipDefaults));
-            result.Topic = version == 1 ? reader.ReadCompactString() : reader.ReadString();
+            result.Topic = version >= 1 ? reader.ReadCompactString() : reader.ReadString();
 
-            var partitionIdsCount = version == 1 ? reader.ReadCompactArrayLength(4) : reader.ReadArrayLength(4);
+            var partitionIdsCount = version >= 1 ? reader.ReadCompactArrayLength(4) : reader.ReadArrayLength(4);
             if (partitionIdsCount < 0) throw GeneratedCodeSupport.NullInNonNullable("TransactionLogValue.PartitionsSchema", "PartitionIds");
             var partitionIdsList = new List<int>(partitionIdsCount);
             for (var i = 0; i < partitionIdsCount; i++)
@@ -355,7 +355,7 @@ public sealed class TransactionLogValue : IProtocolMessage<TransactionLogValue>,
             }
             result.PartitionIds = partitionIdsList;
 
-            if (version == 1)
+            if (version >= 1)
             {
                 var taggedCount = reader.ReadTaggedFieldCount();
                 for (var tagIndex = 0; tagIndex < taggedCount; tagIndex++)
