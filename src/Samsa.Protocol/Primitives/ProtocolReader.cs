@@ -122,6 +122,82 @@ public ref struct ProtocolReader
     /// <summary>The element count of a compact array (stored as count+1), -1 for null.</summary>
     public int ReadCompactArrayLength(int minElementSize = 1) => CheckCount(CompactLength(), minElementSize);
 
+    /// <summary>
+    /// A <c>records</c> field: an int32 (or, when <paramref name="compact"/>, unsigned varint+1) length and
+    /// that many bytes, returned as a slice of the frame. Null (length -1) only where <paramref name="nullable"/>.
+    /// </summary>
+    public MemoryRecords? ReadRecords(bool compact, bool nullable)
+    {
+        var length = compact ? CompactLength() : ReadInt32();
+        if (length < 0)
+        {
+            if (length == -1 && nullable)
+            {
+                return null;
+            }
+
+            throw new ProtocolDecodeException(length == -1 ? "null where records are required" : $"negative records length {length}");
+        }
+
+        return new MemoryRecords(ReadSlice(length));
+    }
+
+    /// <summary>The number of fields in a tagged-field section; each takes at least two bytes (tag and size).</summary>
+    internal int ReadTaggedFieldCount()
+    {
+        var count = ReadUnsignedVarInt();
+        if (count > (uint)Remaining / 2)
+        {
+            throw new ProtocolDecodeException($"{count} tagged fields cannot fit in the {Remaining} bytes left");
+        }
+
+        return (int)count;
+    }
+
+    internal int ReadTag()
+    {
+        var tag = ReadUnsignedVarInt();
+        if (tag > int.MaxValue)
+        {
+            throw new ProtocolDecodeException($"tag {tag} is out of range");
+        }
+
+        return (int)tag;
+    }
+
+    /// <summary>The size-prefixed value of a known tagged field, as a reader confined to exactly those bytes.</summary>
+    internal ProtocolReader ReadTaggedValue()
+    {
+        var size = ReadUnsignedVarInt();
+        if (size > (uint)Remaining)
+        {
+            throw new ProtocolDecodeException($"tagged field of {size} bytes at position {_position}, {Remaining} left");
+        }
+
+        return new ProtocolReader(ReadSlice((int)size));
+    }
+
+    /// <summary>The size-prefixed value of an unknown tagged field, copied so it outlives the frame.</summary>
+    internal RawTaggedField ReadUnknownTaggedField(int tag)
+    {
+        var size = ReadUnsignedVarInt();
+        if (size > (uint)Remaining)
+        {
+            throw new ProtocolDecodeException($"tagged field of {size} bytes at position {_position}, {Remaining} left");
+        }
+
+        return new RawTaggedField(tag, ReadSlice((int)size).ToArray());
+    }
+
+    /// <summary>Fails unless every byte was consumed (a tagged field's value must fill its declared size exactly).</summary>
+    internal readonly void EnsureConsumed(string what)
+    {
+        if (Remaining != 0)
+        {
+            throw new ProtocolDecodeException($"{Remaining} unread bytes left in {what}");
+        }
+    }
+
     public void Skip(int length)
     {
         CheckAvailable(length);
