@@ -512,6 +512,16 @@ public sealed partial class PartitionLog : IDisposable
         }
     }
 
+    /// <summary>Drops the file handles as a killed process would: no index trim, no flush (tests).</summary>
+    internal void Abandon()
+    {
+        lock (_writeLock)
+        {
+            _closed = true;
+            CloseSegments();
+        }
+    }
+
     internal void CloseSegments()
     {
         foreach (var segment in _segments)

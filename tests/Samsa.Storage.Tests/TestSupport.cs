@@ -48,5 +48,5 @@ internal static class LogTestExtensions
     }
 
     /// <summary>Closes the log's files the way a killed process would: no index trim, no flush, no checkpoint.</summary>
-    public static void Crash(this PartitionLog log) => log.CloseSegments();
+    public static void Crash(this PartitionLog log) => log.Abandon();
 }
