@@ -211,7 +211,7 @@ public sealed partial class PartitionLog : IDisposable
             }
 
             LeaderEpochCache.Assign(leaderEpoch, first);
-            WriteLocked(records, first, offset - 1, now);
+            WriteLocked(records, first, offset - 1, maxTimestamp, now);
             AppendedUnflushed(config);
             return new LogAppendInfo(first, offset - 1, maxTimestamp, offsetOfMax, logAppendTime, LogStartOffset, batches, recordCount, records.Length);
         }
@@ -265,7 +265,7 @@ public sealed partial class PartitionLog : IDisposable
                 at += batch.Size;
             }
 
-            WriteLocked(records, first, last, NowMs);
+            WriteLocked(records, first, last, maxTimestamp, NowMs);
             AppendedUnflushed(config);
             return new LogAppendInfo(first, last, maxTimestamp, offsetOfMax, -1, LogStartOffset, batches, recordCount, records.Length);
         }
@@ -699,13 +699,13 @@ public sealed partial class PartitionLog : IDisposable
     }
 
     /// <summary>Roll if needed, write, publish the new end offset. Caller holds the writer lock and has validated the batches.</summary>
-    private void WriteLocked(ReadOnlySpan<byte> records, long firstOffset, long lastOffset, long nowMs)
+    private void WriteLocked(ReadOnlySpan<byte> records, long firstOffset, long lastOffset, long maxTimestamp, long nowMs)
     {
         var config = _config;
         try
         {
             var segment = ActiveSegment;
-            if (segment.ShouldRoll(config, records.Length, lastOffset, nowMs))
+            if (segment.ShouldRoll(config, records.Length, lastOffset, maxTimestamp, nowMs))
             {
                 segment = RollLocked(Math.Max(firstOffset, _logEndOffset), nowMs);
             }

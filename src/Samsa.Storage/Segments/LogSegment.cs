@@ -173,11 +173,14 @@ internal sealed class LogSegment : IDisposable
     public void SetNextOffset(long nextOffset) => _nextOffset = nextOffset;
 
     /// <summary>Kafka's roll test: size, age (with this segment's jitter), full indexes, relative offset overflow.</summary>
-    public bool ShouldRoll(LogConfig config, int appendSize, long lastOffsetInAppend, long nowMs)
+    public bool ShouldRoll(LogConfig config, int appendSize, long lastOffsetInAppend, long maxTimestampInAppend, long nowMs)
     {
         var size = Size;
-        var since = _rollingBasedTimestamp >= 0 ? _rollingBasedTimestamp : _createdMs;
-        var reachedRollMs = size > 0 && nowMs - since > config.SegmentMs - _rollJitterMs;
+
+        // As Kafka: the age is the new batches' timestamp minus the first batch's, or wall-clock
+        // time since creation when the segment has no timestamps.
+        var waited = _rollingBasedTimestamp >= 0 ? maxTimestampInAppend - _rollingBasedTimestamp : nowMs - _createdMs;
+        var reachedRollMs = size > 0 && waited > config.SegmentMs - _rollJitterMs;
         return size > config.SegmentBytes - appendSize
             || reachedRollMs
             || (size > 0 && (_offsetIndex.IsFull || _timeIndex.IsFull))
