@@ -299,6 +299,22 @@ public sealed class LogManager : IDisposable
 
     public void Dispose() => Shutdown();
 
+    /// <summary>Stops as a killed process would: no flush, checkpoint or marker (tests).</summary>
+    internal void Abandon()
+    {
+        _shutDown = true;
+        StopScheduler();
+        foreach (var log in _logs.Values)
+        {
+            log.Abandon();
+        }
+
+        foreach (var dir in _dirs)
+        {
+            dir.Release();
+        }
+    }
+
     private static void WriteCleanShutdownMarker(string dir, long brokerEpoch)
     {
         var path = Path.Combine(dir, CleanShutdownFileName);
