@@ -26,7 +26,7 @@ namespace Samsa.Storage;
 public sealed partial class PartitionLog : IDisposable
 {
     [ThreadStatic]
-    private static List<FileRange>? t_ranges;
+    private static List<FileRange>? _threadRanges;
 
     private readonly Lock _writeLock = new();
     private readonly Lock _flushLock = new();
@@ -333,7 +333,7 @@ public sealed partial class PartitionLog : IDisposable
     /// <summary>Copies whole batches from <paramref name="startOffset"/> into <paramref name="destination"/>; returns the bytes copied.</summary>
     public int ReadInto(long startOffset, Span<byte> destination, long maxOffsetExclusive, out LogReadInfo info)
     {
-        var ranges = t_ranges ??= new List<FileRange>(4);
+        var ranges = _threadRanges ??= new List<FileRange>(4);
         ranges.Clear();
         try
         {
