@@ -222,7 +222,7 @@ public sealed partial class PartitionLog
                 rebuild.Add(!valid || swapped.Contains(baseOffset));
             }
 
-            RecoverSegments(segments, rebuild, options, config);
+            RecoverSegments(segments, rebuild, swapped, options, config);
         }
         catch
         {
@@ -259,7 +259,7 @@ public sealed partial class PartitionLog
     /// corrupt or torn tail cut, and the segments after a cut are deleted. Any segment with a missing
     /// or bad index is rebuilt. Then the last segment is readied for appends.
     /// </summary>
-    private void RecoverSegments(List<LogSegment> segments, List<bool> rebuild, PartitionLogOptions options, LogConfig config)
+    private void RecoverSegments(List<LogSegment> segments, List<bool> rebuild, HashSet<long> swapped, PartitionLogOptions options, LogConfig config)
     {
         for (var i = 0; i < segments.Count; i++)
         {
@@ -293,6 +293,7 @@ public sealed partial class PartitionLog
             rebuild[i] = true;
         }
 
+        RemoveSegmentsCoveredBySwaps(segments, rebuild, swapped);
         for (var i = 0; i < segments.Count; i++)
         {
             var segment = segments[i];
@@ -325,6 +326,31 @@ public sealed partial class PartitionLog
                 // A clean shutdown marker with a torn tail: believe the bytes, not the marker.
                 segment.Recover(config, null);
                 segment.MakeActive(config);
+            }
+        }
+    }
+
+    /// <summary>A completed swap replaced every segment whose base offset lies inside the swapped one's offsets.</summary>
+    private void RemoveSegmentsCoveredBySwaps(List<LogSegment> segments, List<bool> rebuild, HashSet<long> swapped)
+    {
+        for (var i = 0; i < segments.Count; i++)
+        {
+            if (!swapped.Contains(segments[i].BaseOffset))
+            {
+                continue;
+            }
+
+            var end = segments[i].NextOffset;
+            while (i + 1 < segments.Count && segments[i + 1].BaseOffset < end)
+            {
+                if (_logger.IsEnabled(LogLevel.Information))
+                {
+                    _logger.LogInformation("{TopicPartition}: deleting {Segment}, replaced by a swapped segment", TopicPartition, segments[i + 1]);
+                }
+
+                segments[i + 1].DeleteFiles();
+                segments.RemoveAt(i + 1);
+                rebuild.RemoveAt(i + 1);
             }
         }
     }

@@ -403,4 +403,30 @@ public sealed class PartitionLogTests : IDisposable
         var counts = await Task.WhenAll(readers);
         Assert.All(counts, c => Assert.True(c > 0));
     }
+
+    [Fact]
+    public void Preallocated_segments_hold_only_their_batches_after_close_and_crash()
+    {
+        var config = LogConfig.Default with { Preallocate = true, SegmentBytes = 64 * 1024 };
+        byte[] before;
+        using (var log = Open(config))
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                log.AppendAsLeader(Batch(records: 2, payload: 1000), 0);
+            }
+
+            before = log.ReadAllBytes(0);
+            log.Crash();
+        }
+
+        using (var recovered = Open(config, clean: false))
+        {
+            Assert.Equal(before, recovered.ReadAllBytes(0));
+            Assert.Equal(200L, recovered.LogEndOffset);
+        }
+
+        var files = Directory.GetFiles(LogPath, "*.log");
+        Assert.Equal(before.Length, files.Sum(f => new FileInfo(f).Length));
+    }
 }

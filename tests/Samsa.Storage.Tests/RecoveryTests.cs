@@ -232,4 +232,25 @@ public sealed class RecoveryTests : IDisposable
         Assert.Empty(Directory.GetFiles(LogPath, "*.swap"));
         Assert.Empty(Directory.GetFiles(LogPath, "*.cleaned"));
     }
+
+    [Fact]
+    public void A_swapped_segment_replaces_the_segments_it_covers()
+    {
+        List<byte[]> written;
+        using (var log = Open(clean: true))
+        {
+            written = Fill(log, 40);
+            Assert.True(log.SegmentCount >= 3);
+        }
+
+        // A "cleaned" segment holding the first two segments' batches (nothing removed), left as .swap.
+        var segments = Directory.GetFiles(LogPath, "*.log").Order(StringComparer.Ordinal).ToArray();
+        var merged = File.ReadAllBytes(segments[0]).Concat(File.ReadAllBytes(segments[1])).ToArray();
+        File.WriteAllBytes(segments[0] + ".swap", merged);
+
+        using var reopened = Open(clean: true);
+        Assert.False(File.Exists(segments[1]));
+        Assert.Equal(segments.Length - 1, reopened.SegmentCount);
+        AssertValidPrefix(reopened, written, written.Count);
+    }
 }

@@ -85,8 +85,9 @@ internal sealed class LogSegment : IDisposable
         var log = File.OpenHandle(
             logPath, FileMode.Create, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete,
             FileOptions.None, config.Preallocate ? config.SegmentBytes : 0);
-        if (config.Preallocate)
+        if (config.Preallocate && RandomAccess.GetLength(log) != 0)
         {
+            // Where the runtime's preallocation grows the file, the size is the data written, not the file length.
             RandomAccess.SetLength(log, 0);
         }
 
