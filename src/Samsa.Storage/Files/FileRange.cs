@@ -6,6 +6,8 @@ namespace Samsa.Storage.Files;
 /// Bytes of a segment file that a read returned: whole record batches, sent without decoding.
 /// The read took one reference on <see cref="Handle"/> for this range (a lease): the file stays
 /// open, even if the segment is deleted or closed meanwhile, until <see cref="Release"/>.
+/// A Fetch handler passes it to <c>ProtocolWriter.AppendFileRegion(Handle, Position, Length)</c>,
+/// which takes the writer's own reference, and then releases this one.
 /// </summary>
 public readonly struct FileRange
 {
