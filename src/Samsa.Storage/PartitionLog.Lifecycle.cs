@@ -216,9 +216,10 @@ public sealed partial class PartitionLog
         var rebuild = new List<bool>(bases.Count);
         try
         {
-            foreach (var baseOffset in bases)
+            for (var i = 0; i < bases.Count; i++)
             {
-                segments.Add(LogSegment.Open(DirectoryPath, baseOffset, now, out var valid));
+                var baseOffset = bases[i];
+                segments.Add(LogSegment.Open(DirectoryPath, baseOffset, now, checkEveryEntry: i == bases.Count - 1, out var valid));
                 rebuild.Add(!valid || swapped.Contains(baseOffset));
             }
 

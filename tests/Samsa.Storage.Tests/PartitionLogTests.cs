@@ -429,4 +429,36 @@ public sealed class PartitionLogTests : IDisposable
         var files = Directory.GetFiles(LogPath, "*.log");
         Assert.Equal(before.Length, files.Sum(f => new FileInfo(f).Length));
     }
+
+    [Fact]
+    public void A_damaged_index_entry_that_passes_the_start_check_is_not_trusted()
+    {
+        var config = LogConfig.Default with { SegmentBytes = 3000, IndexIntervalBytes = 100 };
+        byte[] before;
+        using (var log = Open(config))
+        {
+            for (var i = 0; i < 30; i++)
+            {
+                log.AppendAsLeader(Batch(records: 2, payload: 150), 0);
+            }
+
+            before = log.ReadAllBytes(0);
+        }
+
+        // Point the first segment's middle entries at a wrong (but in-range, increasing) position.
+        var index = Path.Combine(LogPath, "00000000000000000000.index");
+        var bytes = File.ReadAllBytes(index);
+        Assert.True(bytes.Length >= 24);
+        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(12), BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(12)) + 7);
+        File.WriteAllBytes(index, bytes);
+
+        using var reopened = Open(config);
+        Assert.Equal(before, reopened.ReadAllBytes(0));
+        for (long offset = 0; offset < 12; offset++)
+        {
+            using var r = reopened.Read(offset, 1);
+            Assert.True(RecordBatchHeader.IsCrcValid(r.ToArray()));
+            Assert.InRange(offset - r.Info.FirstOffset, 0, 1);
+        }
+    }
 }

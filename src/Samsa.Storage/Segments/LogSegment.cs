@@ -102,7 +102,7 @@ internal sealed class LogSegment : IDisposable
     /// Opens an existing segment as it is on disk. <paramref name="indexesValid"/> is false when an
     /// index is missing or fails its check; the caller then runs <see cref="Recover"/>.
     /// </summary>
-    public static LogSegment Open(string directory, long baseOffset, long nowMs, out bool indexesValid)
+    public static LogSegment Open(string directory, long baseOffset, long nowMs, bool checkEveryEntry, out bool indexesValid)
     {
         var logPath = Path.Combine(directory, FileName(baseOffset, LogSuffix));
         var log = File.OpenHandle(logPath, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
@@ -111,7 +111,9 @@ internal sealed class LogSegment : IDisposable
         var hadIndexes = File.Exists(indexPath) && File.Exists(timeIndexPath);
         var segment = new LogSegment(directory, baseOffset, log, IndexFile.Open(indexPath, false), IndexFile.Open(timeIndexPath, true), nowMs);
         segment._size = RandomAccess.GetLength(log);
-        indexesValid = hadIndexes && segment._offsetIndex.IsValid(segment._size) && segment._timeIndex.IsValid(segment._size);
+        indexesValid = hadIndexes
+            && segment._offsetIndex.IsValid(segment._size, checkEveryEntry)
+            && segment._timeIndex.IsValid(segment._size, checkEveryEntry);
         if (indexesValid && segment._timeIndex.Last is { } last)
         {
             segment._maxTimestamp = last.Key;
@@ -217,7 +219,18 @@ internal sealed class LogSegment : IDisposable
     public long FindPosition(long target, long end, ref BatchHeaderReader reader, out BatchSummary batch)
     {
         var i = _offsetIndex.FloorIndex(target - BaseOffset);
-        long position = i < 0 ? 0 : _offsetIndex.Get(i).Value;
+        long position = 0;
+        if (i >= 0)
+        {
+            // An entry names the last offset of the batch at its position; one that does not match
+            // (a damaged index that passed the start-up check) is ignored in favour of a scan.
+            var entry = _offsetIndex.Get(i);
+            if (reader.TryRead(entry.Value, end, out batch) && batch.LastOffset == BaseOffset + entry.Key)
+            {
+                position = entry.Value;
+            }
+        }
+
         while (reader.TryRead(position, end, out batch))
         {
             if (batch.LastOffset >= target)
