@@ -36,7 +36,7 @@ fio --version
 echo "SIZE_GB=$SIZE_GB RECOVERY_GB=$RECOVERY_GB RUNS=$RUNS"
 dotnet build bench/Samsa.Storage.Benchmarks -c Release -v q -nologo >/dev/null
 
-echo "## sequential ${SIZE_GB} GiB: fio (psync, bs=1M, buffered write + end_fsync; read with fio's default cache invalidation) vs Samsa (1 MiB batches + final flush; read via page cache)"
+echo "## sequential ${SIZE_GB} GiB: fio (psync, bs=1M, buffered write + end_fsync; read with fio's default cache invalidation) vs Samsa (1 MiB batches + final flush, 1 and 2 producers; read via page cache)"
 mkdir -p "$DATA/fio"
 for run in $(seq "$RUNS"); do
   sync
@@ -61,11 +61,13 @@ for line in open(sys.argv[1]):
 med = {k: statistics.median(v) for k, v in runs.items()}
 for k, v in runs.items():
     print(f"{k}: median {med[k]:.0f} MB/s, runs {' '.join(f'{x:.0f}' for x in v)}")
-w = runs.get('samsa_append_1MiB_batches', []); f = runs.get('fio_seq_write', [])
-if w and f:
-    pairs = [a / b for a, b in zip(w, f)]
-    print(f"append / fio write: ratio of medians {med['samsa_append_1MiB_batches'] / med['fio_seq_write']:.2f}, "
-          f"median of paired ratios {statistics.median(pairs):.2f} (pairs {' '.join(f'{p:.2f}' for p in pairs)})")
+f = runs.get('fio_seq_write', [])
+for name in ('samsa_append_1MiB_batches', 'samsa_append_1MiB_batches_2_producers'):
+    w = runs.get(name, [])
+    if w and f:
+        pairs = [a / b for a, b in zip(w, f)]
+        print(f"{name} / fio write: ratio of medians {med[name] / med['fio_seq_write']:.2f}, "
+              f"median of paired ratios {statistics.median(pairs):.2f} (pairs {' '.join(f'{p:.2f}' for p in pairs)})")
 PY
 
 echo "## small batches and recovery"

@@ -16,11 +16,14 @@ internal static class Throughput
     public static void RunAppendAndRead(string root, long appendBytes)
     {
         var dir = Path.Combine(root, "append");
-        var append = AppendLarge(dir, appendBytes);
+        var append = AppendLarge(dir, appendBytes, producers: 1);
         var read = ReadAll(dir);
         Directory.Delete(dir, recursive: true);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"samsa_append_1MiB_batches {append:F1}MB/s"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"samsa_read_page_cache {read * 1000:F1}MB/s"));
+        var two = AppendLarge(dir, appendBytes, producers: 2);
+        Directory.Delete(dir, recursive: true);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"samsa_append_1MiB_batches_2_producers {two:F1}MB/s"));
     }
 
     /// <summary>Small-batch appends and crash recovery of a large log.</summary>
@@ -42,22 +45,40 @@ internal static class Throughput
     private static PartitionLog Open(string dir, bool clean = true, long recoveryPoint = 0) =>
         PartitionLog.Open(dir, Tp, LogConfig.Default, new PartitionLogOptions { HadCleanShutdown = clean, RecoveryPoint = recoveryPoint });
 
-    /// <summary>1 MiB batches, then one flush: what fio's buffered write with end_fsync does.</summary>
-    private static double AppendLarge(string dir, long bytes)
+    /// <summary>
+    /// 1 MiB batches, then one flush: what fio's buffered write with end_fsync does. With two
+    /// producers (as a broker with several produce requests in flight), one batch's CRC check runs
+    /// while the other's write holds the partition's writer lock.
+    /// </summary>
+    private static double AppendLarge(string dir, long bytes, int producers)
     {
-        var batch = Batches.Create(MiB, 64, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         using var log = Open(dir);
+        var share = bytes / producers;
         var watch = Stopwatch.StartNew();
-        for (long written = 0; written < bytes; written += batch.Length)
+        var threads = new Thread[producers];
+        for (var p = 0; p < producers; p++)
         {
-            log.AppendAsLeader(batch, 0);
+            threads[p] = new Thread(() =>
+            {
+                var batch = Batches.Create(MiB, 64, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+                for (long written = 0; written < share; written += batch.Length)
+                {
+                    log.AppendAsLeader(batch, 0);
+                }
+            });
+            threads[p].Start();
+        }
+
+        foreach (var thread in threads)
+        {
+            thread.Join();
         }
 
         var appendSeconds = watch.Elapsed.TotalSeconds;
         log.Flush();
         var seconds = watch.Elapsed.TotalSeconds;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  append_1MiB: appends {appendSeconds:F3} s, final flush {seconds - appendSeconds:F3} s"));
-        return bytes / seconds / 1e6;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  append_1MiB x{producers}: appends {appendSeconds:F3} s, final flush {seconds - appendSeconds:F3} s"));
+        return share * producers / seconds / 1e6;
     }
 
     /// <summary>The whole log through the copy-into-buffer path, 8 MiB per read, from the page cache.</summary>

@@ -50,6 +50,17 @@ public sealed class CorruptRecordException : StorageException
     public override short ErrorCode => 2;
 }
 
+/// <summary>A well-formed batch whose header contradicts itself (offset range vs record count): INVALID_RECORD.</summary>
+public sealed class InvalidRecordException : StorageException
+{
+    public InvalidRecordException(string message)
+        : base(message)
+    {
+    }
+
+    public override short ErrorCode => 87;
+}
+
 /// <summary>A batch is larger than <c>max.message.bytes</c>, or an append is larger than a segment: MESSAGE_TOO_LARGE.</summary>
 public sealed class RecordBatchTooLargeException : StorageException
 {

@@ -156,6 +156,10 @@ public sealed class PartitionLogTests : IDisposable
         Assert.Throws<CorruptRecordException>(() => log.AppendAsLeader(Batch().AsSpan(0, 70).ToArray(), 0));
         Assert.Throws<RecordBatchTooLargeException>(() => log.AppendAsLeader(Batch(payload: 2000), 0));
         Assert.Throws<InvalidTimestampException>(() => log.AppendAsLeader(Batch(timestamp: _time.NowMs + (2 * 3600 * 1000)), 0));
+        var inconsistent = Batch(records: 3);
+        BinaryPrimitives.WriteInt32BigEndian(inconsistent.AsSpan(RecordBatchHeader.RecordsCountOffset), 2);
+        RecordBatchHeader.WriteCrc(inconsistent);
+        Assert.Equal(87, Assert.Throws<InvalidRecordException>(() => log.AppendAsLeader(inconsistent, 0)).ErrorCode);
         Assert.Equal(0L, log.LogEndOffset);
         Assert.Equal(0L, log.Size);
     }

@@ -61,6 +61,13 @@ internal static class BatchValidator
                 throw new UnexpectedAppendOffsetException($"offsets are not increasing at batch {batches}", summary.BaseOffset, summary.LastOffset);
             }
 
+            var count = BinaryPrimitives.ReadInt32BigEndian(batch[RecordBatchHeader.RecordsCountOffset..]);
+            if (checkTimestamps && (count <= 0 || count != summary.LastOffset - summary.BaseOffset + 1))
+            {
+                // As Kafka's leader: the offset range a batch claims must match its record count.
+                throw new InvalidRecordException($"batch at byte {at} spans {summary.LastOffset - summary.BaseOffset + 1} offsets but holds {count} records");
+            }
+
             if (checkTimestamps && config.MessageTimestampType == TimestampType.CreateTime)
             {
                 CheckTimestamp(BinaryPrimitives.ReadInt64BigEndian(batch[RecordBatchHeader.BaseTimestampOffset..]), config, nowMs);
@@ -68,7 +75,7 @@ internal static class BatchValidator
             }
 
             previousLast = summary.LastOffset;
-            recordCount += BinaryPrimitives.ReadInt32BigEndian(batch[RecordBatchHeader.RecordsCountOffset..]);
+            recordCount += count;
             batches++;
             at += size;
         }
