@@ -91,6 +91,23 @@ public sealed class LogManagerTests : IDisposable
     }
 
     [Fact]
+    public void A_fetch_in_flight_still_reads_a_deleted_partition()
+    {
+        using var manager = Open("a");
+        var tp = new TopicPartition("deleted-while-read", 0);
+        var log = manager.GetOrCreateLog(tp);
+        Append(log, 30);
+        var expected = log.ReadAllBytes(0);
+        var result = log.Read(0, int.MaxValue);
+
+        Assert.True(manager.DeleteLog(tp));
+        Assert.False(Directory.Exists(_dir.Sub("a/deleted-while-read-0")));
+        Assert.Equal(expected, result.ToArray());
+        result.Dispose();
+        Assert.All(result.Ranges, r => Assert.True(r.Handle.IsClosed));
+    }
+
+    [Fact]
     public void A_second_broker_on_the_same_log_dir_finds_it_offline()
     {
         using var first = Open("a");
