@@ -70,11 +70,11 @@ public class CompressionCodecTests
     [InlineData(CompressionType.Lz4, 12)]
     [InlineData(CompressionType.Lz4, 17)]
     [InlineData(CompressionType.Zstd, -5)]
-    [InlineData(CompressionType.Zstd, 19)]
+    [InlineData(CompressionType.Zstd, 12)]
     public void Every_level_round_trips(CompressionType type, int level)
     {
         var codec = CompressionCodec.Create(type, level);
-        var data = JsonLikeRecords(200_000);
+        var data = JsonLikeRecords(50_000);
         var output = new ArrayBufferWriter<byte>();
         codec.Compress(data, output);
         using var result = new PooledBufferWriter();
