@@ -49,6 +49,8 @@ public readonly ref struct RecordBatchEntry
 /// <remarks>
 /// Batches of the old formats (magic 0 and 1) are framed too, since their length sits at the same place, and
 /// yielded with their magic so the caller can refuse them; their minimum size is the v0 record's 14 bytes.
+/// <c>foreach</c> iterates a copy of this struct; to read <see cref="Status"/> and <see cref="ValidBytes"/>
+/// afterwards, call <see cref="MoveNext"/> in a loop instead.
 /// </remarks>
 public ref struct RecordBatchIterator
 {
