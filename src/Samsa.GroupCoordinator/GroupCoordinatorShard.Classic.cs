@@ -625,29 +625,29 @@ internal sealed partial class GroupCoordinatorShard
                 case ClassicGroupState.PreparingRebalance:
                     return Task.FromResult(SyncError(version, ErrorCode.RebalanceInProgress));
                 case ClassicGroupState.Stable:
-                {
-                    RemovePendingSyncMember(group, request.MemberId);
-                    var member = group.Member(request.MemberId)!;
-                    return Task.FromResult(ShapeSync(
-                        new SyncGroupResponse { ProtocolType = group.ProtocolType, ProtocolName = group.ProtocolName, Assignment = member.Assignment },
-                        version));
-                }
-
-                case ClassicGroupState.CompletingRebalance:
-                {
-                    var member = group.Member(request.MemberId)!;
-                    var waiter = new TaskCompletionSource<SyncGroupResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
-                    ClassicGroup.CompleteSync(member, SyncError(member.SyncVersion, ErrorCode.RebalanceInProgress));
-                    member.SyncWaiter = waiter;
-                    member.SyncVersion = version;
-                    RemovePendingSyncMember(group, request.MemberId);
-                    if (group.IsLeader(request.MemberId))
                     {
-                        StoreLeaderAssignment(group, request);
+                        RemovePendingSyncMember(group, request.MemberId);
+                        var member = group.Member(request.MemberId)!;
+                        return Task.FromResult(ShapeSync(
+                            new SyncGroupResponse { ProtocolType = group.ProtocolType, ProtocolName = group.ProtocolName, Assignment = member.Assignment },
+                            version));
                     }
 
-                    return waiter.Task;
-                }
+                case ClassicGroupState.CompletingRebalance:
+                    {
+                        var member = group.Member(request.MemberId)!;
+                        var waiter = new TaskCompletionSource<SyncGroupResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
+                        ClassicGroup.CompleteSync(member, SyncError(member.SyncVersion, ErrorCode.RebalanceInProgress));
+                        member.SyncWaiter = waiter;
+                        member.SyncVersion = version;
+                        RemovePendingSyncMember(group, request.MemberId);
+                        if (group.IsLeader(request.MemberId))
+                        {
+                            StoreLeaderAssignment(group, request);
+                        }
+
+                        return waiter.Task;
+                    }
 
                 default:
                     return Task.FromResult(SyncError(version, ErrorCode.CoordinatorNotAvailable));
