@@ -1,5 +1,4 @@
 using Samsa.Broker.Configuration;
-using Samsa.Broker.Network;
 using Samsa.Broker.Tests.Network;
 using static Samsa.Broker.Tests.Network.NetworkTestKit;
 
