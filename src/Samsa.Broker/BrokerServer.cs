@@ -7,6 +7,7 @@ using Samsa.Broker.Partitions;
 using Samsa.Broker.Requests;
 using Samsa.Metadata.Controller;
 using Samsa.Metadata.Identity;
+using Samsa.Metadata.Image;
 using Samsa.Metadata.Loader;
 using Samsa.Metadata.Quorum;
 using Samsa.Metadata.Records;
@@ -96,10 +97,18 @@ public sealed class BrokerServer : IAsyncDisposable
         var loader = new MetadataLoader(identity.ClusterId, loggerFactory);
         quorum.Register(loader);
         LogManager? logs = null;
+        BrokerHost? host = null;
         try
         {
-            await quorum.StartAsync(cancellationToken).ConfigureAwait(false);
-            await controller.BootstrapAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await quorum.StartAsync(cancellationToken).ConfigureAwait(false);
+                await controller.BootstrapAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or StorageException or MetadataParseException or MetadataReplayException or InvalidDataException)
+            {
+                throw new BrokerStartupException($"the metadata log in {metadataDir} cannot be used: {e.Message}", e);
+            }
 
             var resolver = new TopicConfigResolver(config);
             logs = LogManager.Open(new LogManagerOptions
@@ -134,7 +143,7 @@ public sealed class BrokerServer : IAsyncDisposable
             };
             var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var router = new RequestRouter(ApiHandlerTable.Create(services), loggerFactory, ready.Task);
-            var host = new BrokerHost(config, router, loggerFactory);
+            host = new BrokerHost(config, router, loggerFactory);
             var server = new BrokerServer(host, services, quorum, controller, logs, identity);
             host.AddShutdownHook("metadata log", _ => server.CloseMetadataAsync());
             host.AddShutdownHook("partition logs", _ => Task.Run(logs.Shutdown, CancellationToken.None));
@@ -153,6 +162,11 @@ public sealed class BrokerServer : IAsyncDisposable
         }
         catch
         {
+            if (host is not null)
+            {
+                await host.DisposeAsync().ConfigureAwait(false);
+            }
+
             logs?.Shutdown();
             await quorum.DisposeAsync().ConfigureAwait(false);
             controller.Dispose();

@@ -178,17 +178,23 @@ public sealed class ReplicaManager : IMetadataPublisher
         try
         {
             var log = _logs.GetLog(topicPartition);
-            if (log is not null && PartitionMetadataFile.Read(log.DirectoryPath) is { } recorded && recorded != topicId)
+            var recorded = log is null ? null : PartitionMetadataFile.Read(log.DirectoryPath);
+            if (recorded is { } id && id != topicId)
             {
                 // A log of an older topic with this name: it is not this topic's data.
                 _logs.DeleteLog(topicPartition);
                 BrokerLog.StrayLogDeleted(_logger, topicPartition);
                 log = null;
+                recorded = null;
             }
 
             log ??= _logs.GetOrCreateLog(topicPartition, config);
             log.UpdateConfig(config);
-            PartitionMetadataFile.Write(log.DirectoryPath, topicId);
+            if (recorded != topicId)
+            {
+                PartitionMetadataFile.Write(log.DirectoryPath, topicId);
+            }
+
             var partition = new Partition(NodeId, topicPartition, topicId, log, TopicSettings.From(config));
             _partitions[topicPartition] = partition;
             return partition;

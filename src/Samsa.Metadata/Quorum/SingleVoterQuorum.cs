@@ -37,6 +37,7 @@ public sealed class SingleVoterQuorum : IMetadataQuorum
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private PartitionLog? _log;
+    private FileStream? _lock;
     private volatile bool _started;
     private LeaderAndEpoch _leader = LeaderAndEpoch.Unknown;
     private long _highWatermark;
@@ -91,6 +92,8 @@ public sealed class SingleVoterQuorum : IMetadataQuorum
             {
                 return;
             }
+
+            AcquireLock();
 
             // Always a full recovery scan: the metadata log is small, and the replay below reads all of it anyway.
             _log = PartitionLog.Open(_directory, new TopicPartition(TopicName, 0), LogConfig, new PartitionLogOptions
@@ -160,11 +163,30 @@ public sealed class SingleVoterQuorum : IMetadataQuorum
                 _log = null;
             }
 
+            _lock?.Dispose();
+            _lock = null;
             _leader = LeaderAndEpoch.Unknown;
         }
         finally
         {
             _appendLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// One process per metadata log: a second broker on the same directories stops here, before it has touched
+    /// anything, whether or not the metadata log dir is also a data dir (whose own <c>.lock</c> the log manager holds).
+    /// </summary>
+    private void AcquireLock()
+    {
+        System.IO.Directory.CreateDirectory(_directory);
+        try
+        {
+            _lock = new FileStream(Path.Combine(_directory, ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"the metadata log {_directory} is in use by another process (another broker on the same data directories?)", e);
         }
     }
 

@@ -216,6 +216,18 @@ public sealed class AdminAndMetadataTests
         Assert.Contains("node.id=1", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_second_broker_on_the_same_data_dir_stops_before_touching_it()
+    {
+        await using var broker = await TestBroker.StartAsync();
+        var config = Samsa.Broker.Configuration.BrokerConfig.Load(null, ["listeners=PLAINTEXT://127.0.0.1:0", $"log.dirs={broker.DataDir}"]);
+
+        var error = await Assert.ThrowsAsync<BrokerStartupException>(() => BrokerServer.StartAsync(config, handleSignals: false));
+
+        Assert.Contains("in use by another process", error.Message, StringComparison.Ordinal);
+        await broker.CreateTopicAsync("still-serving", 1);
+    }
+
     private static MetadataRequest Request(string topic, bool allowAutoCreate) => new()
     {
         Topics = [new MetadataRequest.MetadataRequestTopic { Name = topic }],
