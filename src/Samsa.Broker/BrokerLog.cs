@@ -5,6 +5,9 @@ namespace Samsa.Broker;
 /// <summary>The broker's log lines outside the network layer.</summary>
 internal static partial class BrokerLog
 {
+    [LoggerMessage(Level = LogLevel.Information, Message = "Broker of cluster {ClusterId} serving after {Phases}")]
+    public static partial void Started(ILogger logger, string clusterId, StartupPhases phases);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Deleted the stray log {TopicPartition}: the metadata does not assign it to this broker")]
     public static partial void StrayLogDeleted(ILogger logger, Samsa.Storage.TopicPartition topicPartition);
 

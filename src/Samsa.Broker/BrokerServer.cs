@@ -49,9 +49,11 @@ public sealed class BrokerServer : IAsyncDisposable
     private readonly SingleVoterQuorum _quorum;
     private readonly QuorumController _controller;
     private readonly LogManager _logs;
+    private readonly ILogger _logger;
 
     private BrokerServer(BrokerHost host, BrokerServices services, SingleVoterQuorum quorum, QuorumController controller, LogManager logs, ClusterIdentity identity)
     {
+        _logger = services.LoggerFactory.CreateLogger<BrokerServer>();
         Host = host;
         Services = services;
         _quorum = quorum;
@@ -66,6 +68,8 @@ public sealed class BrokerServer : IAsyncDisposable
 
     public ClusterIdentity Identity { get; }
 
+    private ILogger Logger => _logger;
+
     /// <summary>Completes when the broker has stopped and everything is flushed.</summary>
     public Task Stopped => Host.Stopped;
 
@@ -74,6 +78,7 @@ public sealed class BrokerServer : IAsyncDisposable
     public static async Task<BrokerServer> StartAsync(BrokerConfig config, ILoggerFactory? loggerFactory = null, bool handleSignals = true, CancellationToken cancellationToken = default)
     {
         loggerFactory ??= NullLoggerFactory.Instance;
+        var phases = new StartupPhases();
         var metadataDir = config.Get(BrokerConfigs.MetadataLogDir) ?? config.LogDirs[0];
         ClusterIdentity identity;
         try
@@ -85,6 +90,7 @@ public sealed class BrokerServer : IAsyncDisposable
             throw new BrokerStartupException(e.Message, e);
         }
 
+        phases.Mark("identity");
         var quorum = new SingleVoterQuorum(metadataDir, config.NodeId, loggerFactory);
         var controller = new QuorumController(quorum, identity.ClusterId, new ControllerOptions
         {
@@ -110,6 +116,7 @@ public sealed class BrokerServer : IAsyncDisposable
                 throw new BrokerStartupException($"the metadata log in {metadataDir} cannot be used: {e.Message}", e);
             }
 
+            phases.Mark("metadata");
             var resolver = new TopicConfigResolver(config);
             logs = LogManager.Open(new LogManagerOptions
             {
@@ -128,6 +135,7 @@ public sealed class BrokerServer : IAsyncDisposable
             loader.AddPublisher(new DynamicConfigPublisher(config, replicas, loggerFactory));
             replicas.DeleteStrayLogs(loader.Image);
             logs.Start();
+            phases.Mark("logs");
 
             var services = new BrokerServices
             {
@@ -156,8 +164,11 @@ public sealed class BrokerServer : IAsyncDisposable
                 throw new BrokerStartupException(e.Message, e);
             }
 
+            phases.Mark("listeners");
             await server.RegisterAsync(cancellationToken).ConfigureAwait(false);
+            phases.Mark("registration");
             ready.TrySetResult();
+            BrokerLog.Started(server.Logger, identity.ClusterId, phases);
             return server;
         }
         catch
@@ -239,4 +250,22 @@ public sealed class BrokerServer : IAsyncDisposable
 
         await Services.Metadata.WaitForOffsetAsync(_controller.Image.Offset, cancellationToken).ConfigureAwait(false);
     }
+}
+
+/// <summary>How long each start-up phase took, for the "started" log line.</summary>
+internal sealed class StartupPhases
+{
+    private readonly System.Diagnostics.Stopwatch _watch = System.Diagnostics.Stopwatch.StartNew();
+    private readonly List<(string Name, long Ms)> _phases = [];
+    private long _last;
+
+    public void Mark(string name)
+    {
+        var now = _watch.ElapsedMilliseconds;
+        _phases.Add((name, now - _last));
+        _last = now;
+    }
+
+    public override string ToString() =>
+        $"{_watch.ElapsedMilliseconds} ms ({string.Join(", ", _phases.Select(p => $"{p.Name} {p.Ms} ms"))})";
 }

@@ -1,3 +1,4 @@
+using Samsa.Broker.Configuration;
 using Samsa.Broker.Fetch;
 using Samsa.Broker.Partitions;
 using Samsa.Broker.Requests;
@@ -37,11 +38,14 @@ public sealed class FetchHandler(BrokerServices services) : ApiHandler<FetchRequ
         var replicaId = version >= 15 ? body.ReplicaState.ReplicaId : body.ReplicaId;
         var isolation = replicaId >= 0 ? FetchIsolation.LogEnd : body.IsolationLevel == 1 ? FetchIsolation.TransactionCommitted : FetchIsolation.HighWatermark;
         var deadline = services.Time.GetUtcNow().AddMilliseconds(Math.Max(0, body.MaxWaitMs));
+
+        // The response limit is the request's, capped by the broker's fetch.max.bytes (replica.fetch.response.max.bytes for followers).
+        var maxBytes = Math.Min(body.MaxBytes, services.Config.Get(replicaId >= 0 ? BrokerConfigs.ReplicaFetchResponseMaxBytes : BrokerConfigs.FetchMaxBytes));
         while (true)
         {
             var image = services.Image;
             var signals = Signals(context, image, usesTopicIds);
-            var reads = ReadAll(context, image, usesTopicIds, replicaId, isolation, body.MaxBytes);
+            var reads = ReadAll(context, image, usesTopicIds, replicaId, isolation, maxBytes);
             var remaining = deadline - services.Time.GetUtcNow();
             if (Complete(reads, body.MinBytes) || remaining <= TimeSpan.Zero || request.ServerStopping.IsCancellationRequested)
             {
