@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Start-up time of the built samsa binary (not `dotnet run`) on an empty data dir.
+# Start-up time of the built samsa binary (not `dotnet run`) on an empty data dir, to its first answered request.
 # Usage: bash bench/startup.sh [runs]
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -2,7 +2,6 @@ using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using Samsa.Broker;
 using Samsa.Broker.Configuration;
-using Samsa.Broker.Network;
 
 namespace Samsa.Cli;
 
@@ -42,29 +41,22 @@ internal static class ServerCommand
             await Console.Error.WriteLineAsync($"samsa server: warning: {warning}");
         }
 
-        using var loggerFactory = LoggerFactory.Create(logging => logging
-            .SetMinimumLevel(LogLevel.Information)
-            .AddSimpleConsole(console =>
-            {
-                console.SingleLine = true;
-                console.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
-            }));
+        using var loggerFactory = new ConsoleLog(LogLevel.Information);
 
-        // PLACEHOLDER: closes every connection that sends a request. Replace with the request router.
-        IRequestDispatcher dispatcher = new PlaceholderDispatcher();
-        await using var host = new BrokerHost(config, dispatcher, loggerFactory);
+        BrokerServer server;
         try
         {
-            host.Start();
+            server = await BrokerServer.StartAsync(config, loggerFactory);
         }
-        catch (IOException ex)
+        catch (BrokerStartupException ex)
         {
             await Console.Error.WriteLineAsync($"samsa server: {ex.Message}");
             return 1;
         }
 
+        await using var host = server.Host;
         var bound = config.Listeners.Select((l, i) => l with { Port = host.Network.BoundEndpoints[i].Port });
-        Console.WriteLine($"samsa: broker {config.NodeId} ({string.Join(',', config.ProcessRoles)}) listening on {string.Join(", ", bound)}, data in {string.Join(", ", config.LogDirs)}");
+        Console.WriteLine($"samsa: broker {config.NodeId} ({string.Join(',', config.ProcessRoles)}) of cluster {server.Identity.ClusterId} listening on {string.Join(", ", bound)}, data in {string.Join(", ", config.LogDirs)}; started in {(DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalMilliseconds:F0} ms");
         await host.Stopped;
         return 0;
     }

@@ -1,5 +1,4 @@
 using Samsa.Broker.Configuration;
-using Samsa.Broker.Network;
 using Samsa.Broker.Tests.Network;
 using static Samsa.Broker.Tests.Network.NetworkTestKit;
 
@@ -39,17 +38,6 @@ public sealed class BrokerHostTests
     }
 
     [Fact]
-    public async Task Placeholder_dispatcher_closes_a_connection_that_sends_a_request()
-    {
-        var config = BrokerConfig.Load(null, ["listeners=PLAINTEXT://127.0.0.1:0"]);
-        await using var host = new BrokerHost(config, new PlaceholderDispatcher());
-        host.Start(handleSignals: false);
-        using var client = await ConnectAsync(host.Network);
-        await SendAsync(client, Frame(1));
-        Assert.Null(await ReadFrameAsync(client));
-    }
-
-    [Fact]
     public void Listener_that_cannot_be_bound_fails_start_with_its_address()
     {
         using var blocker = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
@@ -57,7 +45,7 @@ public sealed class BrokerHostTests
         blocker.Listen();
         var port = ((System.Net.IPEndPoint)blocker.LocalEndPoint!).Port;
         var config = BrokerConfig.Load(null, [$"listeners=PLAINTEXT://127.0.0.1:{port}"]);
-        var host = new BrokerHost(config, new PlaceholderDispatcher());
+        var host = new BrokerHost(config, new TestDispatcher());
         var ex = Assert.Throws<IOException>(() => host.Start(handleSignals: false));
         Assert.Contains($"127.0.0.1:{port}", ex.Message, StringComparison.Ordinal);
     }

@@ -116,6 +116,7 @@ public static class BrokerConfigs
     public static readonly ConfigDefinition<long> ReplicaLagTimeMaxMs = Long("replica.lag.time.max.ms", "30000", ReadOnly, "A follower that has not caught up for this long leaves the in-sync replica set.");
     public static readonly ConfigDefinition<int> NumReplicaFetchers = Int("num.replica.fetchers", "1", ClusterWide, "Fetcher threads per source broker.");
     public static readonly ConfigDefinition<int> FetchMaxBytes = Int("fetch.max.bytes", "57671680", ReadOnly, "Most bytes a consumer fetch response may carry.", AtLeast(1024));
+    public static readonly ConfigDefinition<int> MaxIncrementalFetchSessionCacheSlots = Int("max.incremental.fetch.session.cache.slots", "1000", ReadOnly, "Incremental fetch sessions (KIP-227) the broker keeps; a client beyond them fetches without a session.", AtLeast(0));
 
     // ---- group coordinator ----
     public static readonly ConfigDefinition<int> GroupInitialRebalanceDelayMs = Int("group.initial.rebalance.delay.ms", "3000", ReadOnly, "Wait for more members before the first rebalance of a new classic group.");

@@ -12,13 +12,23 @@ public static class ResponseFrame
     /// </summary>
     public static void Write(ProtocolWriter writer, ApiKey apiKey, short version, int correlationId, IResponseMessage body)
     {
+        var size = writer.ReserveInt32();
+        var start = writer.Length;
+        WriteWithoutSize(writer, apiKey, version, correlationId, body);
+        ProtocolWriter.PatchInt32(size, checked((int)(writer.Length - start)));
+    }
+
+    /// <summary>
+    /// Writes the response header and body without the 4-byte size: what a broker's request dispatcher returns,
+    /// since the network server writes the size from the writer's length when it sends the frame.
+    /// </summary>
+    public static void WriteWithoutSize(ProtocolWriter writer, ApiKey apiKey, short version, int correlationId, IResponseMessage body)
+    {
         if (body.ApiKey != apiKey)
         {
             throw new ArgumentException($"response body is {body.ApiKey}, not {apiKey}", nameof(body));
         }
 
-        var size = writer.ReserveInt32();
-        var start = writer.Length;
         writer.WriteInt32(correlationId);
         if (ApiTable.Get(apiKey).ResponseHeaderVersion(version) >= 1)
         {
@@ -26,7 +36,6 @@ public static class ResponseFrame
         }
 
         body.Write(writer, version);
-        ProtocolWriter.PatchInt32(size, checked((int)(writer.Length - start)));
     }
 
     /// <summary>Writes the response to <paramref name="request"/>, at its API key, version and correlation id.</summary>

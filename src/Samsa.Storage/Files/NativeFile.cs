@@ -4,7 +4,7 @@ using Microsoft.Win32.SafeHandles;
 namespace Samsa.Storage.Files;
 
 /// <summary>fsync of files and directories, which .NET exposes only through FileStream.</summary>
-internal static partial class NativeFile
+public static partial class NativeFile
 {
     private const int ORdonly = 0;
     private const int ODirectory = 0x10000;
