@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Buffers.Binary;
 using System.Globalization;
 using Microsoft.Win32.SafeHandles;
 using Samsa.Protocol.Records;
@@ -27,6 +25,9 @@ internal sealed class LogSegment : IDisposable
     public const string DeletedSuffix = ".deleted";
     public const string CleanedSuffix = ".cleaned";
     public const string SwapSuffix = ".swap";
+
+    /// <summary>Recovery reads segments in chunks of this size.</summary>
+    private const int RecoveryReadSize = 4 * 1024 * 1024;
 
     private readonly string _directory;
     private readonly SafeFileHandle _log;
@@ -147,7 +148,7 @@ internal sealed class LogSegment : IDisposable
                 }
 
                 next = batch.LastOffset + 1;
-                position += batch.Size;
+                position += batch.TotalSize;
             }
 
             if (position != end)
@@ -198,14 +199,13 @@ internal sealed class LogSegment : IDisposable
     {
         var position = _size;
         RandomAccess.Write(_log, batches, position);
-        var at = 0;
         var next = _nextOffset;
-        while (at < batches.Length)
+        var iterator = new RecordBatchIterator(batches);
+        while (iterator.MoveNext())
         {
-            var batch = BatchSummary.Parse(batches[at..]);
-            AddBatch(batch, (int)(position + at), config.IndexIntervalBytes);
+            var batch = iterator.Current.Header;
+            AddBatch(batch, (int)(position + iterator.Current.Position), config.IndexIntervalBytes);
             next = batch.LastOffset + 1;
-            at += batch.Size;
         }
 
         Volatile.Write(ref _nextOffset, next);
@@ -216,7 +216,7 @@ internal sealed class LogSegment : IDisposable
     public void DiscardUnpublished() => RandomAccess.SetLength(_log, Size);
 
     /// <summary>Position of the first batch whose last offset is ≥ <paramref name="target"/>, or -1 if none below <paramref name="end"/>.</summary>
-    public long FindPosition(long target, long end, ref BatchHeaderReader reader, out BatchSummary batch)
+    public long FindPosition(long target, long end, ref BatchHeaderReader reader, out RecordBatchHeader batch)
     {
         var i = _offsetIndex.FloorIndex(target - BaseOffset);
         long position = 0;
@@ -238,7 +238,7 @@ internal sealed class LogSegment : IDisposable
                 return position;
             }
 
-            position += batch.Size;
+            position += batch.TotalSize;
         }
 
         return -1;
@@ -248,7 +248,7 @@ internal sealed class LogSegment : IDisposable
     /// The first batch at or after <paramref name="startingOffset"/> whose max timestamp is ≥
     /// <paramref name="timestamp"/>: the time index gives the last point known to be earlier, then headers are scanned.
     /// </summary>
-    public bool FindByTimestamp(long timestamp, long startingOffset, out BatchSummary found)
+    public bool FindByTimestamp(long timestamp, long startingOffset, out RecordBatchHeader found)
     {
         var reader = new BatchHeaderReader(_log);
         try
@@ -271,7 +271,7 @@ internal sealed class LogSegment : IDisposable
                     return true;
                 }
 
-                position += batch.Size;
+                position += batch.TotalSize;
             }
             while (reader.TryRead(position, end, out batch));
 
@@ -285,7 +285,7 @@ internal sealed class LogSegment : IDisposable
     }
 
     /// <summary>The batch holding <paramref name="offset"/>, if it is in this segment.</summary>
-    public bool FindBatch(long offset, out BatchSummary batch)
+    public bool FindBatch(long offset, out RecordBatchHeader batch)
     {
         var reader = new BatchHeaderReader(_log);
         try
@@ -346,54 +346,35 @@ internal sealed class LogSegment : IDisposable
         _offsetOfMaxTimestamp = -1;
         _bytesSinceLastIndexEntry = 0;
         _rollingBasedTimestamp = -1;
-        var fileLength = RandomAccess.GetLength(_log);
-        var buffer = ArrayPool<byte>.Shared.Rent(4 * 1024 * 1024);
-        long bufferStart = 0;
-        var bufferLength = 0;
         long position = 0;
+        var fileLength = RandomAccess.GetLength(_log);
         var next = BaseOffset;
+        var scanner = new SegmentBatchScanner(_log, 0, fileLength, RecoveryReadSize);
         try
         {
-            while (position < fileLength)
+            while (scanner.MoveNext())
             {
-                if (!Fill(ref buffer, ref bufferStart, ref bufferLength, position, RecordBatchHeader.LogOverhead, fileLength))
+                var bytes = scanner.Current;
+                if (!RecordBatchValidator.ValidateBatch(bytes, RecordBatchValidationOptions.Log).IsValid)
                 {
                     break;
                 }
 
-                var batchLength = BinaryPrimitives.ReadInt32BigEndian(buffer.AsSpan((int)(position - bufferStart) + RecordBatchHeader.BatchLengthOffset));
-                var total = (long)batchLength + RecordBatchHeader.LogOverhead;
-                if (batchLength < RecordBatchHeader.Size - RecordBatchHeader.LogOverhead || total > fileLength - position || total > int.MaxValue / 2)
-                {
-                    break;
-                }
-
-                if (!Fill(ref buffer, ref bufferStart, ref bufferLength, position, (int)total, fileLength))
-                {
-                    break;
-                }
-
-                var bytes = buffer.AsSpan((int)(position - bufferStart), (int)total);
-                if (bytes[RecordBatchHeader.MagicOffset] != RecordBatchHeader.CurrentMagic || !RecordBatchHeader.IsCrcValid(bytes))
-                {
-                    break;
-                }
-
-                var batch = BatchSummary.Parse(bytes);
+                var batch = RecordBatchHeader.Read(bytes);
                 if (batch.BaseOffset < next || batch.LastOffset < batch.BaseOffset || batch.LastOffset - BaseOffset > int.MaxValue)
                 {
                     break;
                 }
 
-                AddBatch(batch, (int)position, config.IndexIntervalBytes);
-                epochs?.Assign(batch.LeaderEpoch, batch.BaseOffset);
+                AddBatch(batch, (int)scanner.CurrentPosition, config.IndexIntervalBytes);
+                epochs?.Assign(batch.PartitionLeaderEpoch, batch.BaseOffset);
                 next = batch.LastOffset + 1;
-                position += total;
+                position = scanner.CurrentPosition + batch.TotalSize;
             }
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            scanner.Dispose();
         }
 
         if (position < fileLength)
@@ -496,37 +477,7 @@ internal sealed class LogSegment : IDisposable
         return IndexFile.Open(path, isTimeIndex);
     }
 
-    private bool Fill(ref byte[] buffer, ref long bufferStart, ref int bufferLength, long position, int needed, long fileLength)
-    {
-        if (position >= bufferStart && position + needed <= bufferStart + bufferLength)
-        {
-            return true;
-        }
-
-        if (needed > buffer.Length)
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            buffer = ArrayPool<byte>.Shared.Rent(needed);
-        }
-
-        bufferStart = position;
-        bufferLength = 0;
-        var want = (int)Math.Min(buffer.Length, fileLength - position);
-        while (bufferLength < want)
-        {
-            var n = RandomAccess.Read(_log, buffer.AsSpan(bufferLength, want - bufferLength), position + bufferLength);
-            if (n == 0)
-            {
-                break;
-            }
-
-            bufferLength += n;
-        }
-
-        return bufferLength >= needed;
-    }
-
-    private void AddBatch(BatchSummary batch, int position, int indexIntervalBytes)
+    private void AddBatch(RecordBatchHeader batch, int position, int indexIntervalBytes)
     {
         if (position == 0 && batch.MaxTimestamp >= 0)
         {
@@ -546,7 +497,7 @@ internal sealed class LogSegment : IDisposable
             _bytesSinceLastIndexEntry = 0;
         }
 
-        _bytesSinceLastIndexEntry += batch.Size;
+        _bytesSinceLastIndexEntry += batch.TotalSize;
     }
 
     private void AppendTimeIndex(long timestamp, long offset, bool skipFullCheck)
@@ -587,7 +538,7 @@ internal sealed class LogSegment : IDisposable
             }
 
             next = batch.LastOffset + 1;
-            position += batch.Size;
+            position += batch.TotalSize;
         }
 
         if (end == 0)
