@@ -55,6 +55,7 @@ public sealed partial class PartitionLog
                     Volatile.Write(ref _highWatermark, Math.Min(HighWatermark, end));
                     Volatile.Write(ref _logStartOffset, Math.Min(LogStartOffset, end));
                     LeaderEpochCache.TruncateFromEnd(end);
+                    Cleaning.TruncateCheckpoint(end);
                 }
             }
             catch (IOException e)
@@ -481,6 +482,7 @@ public sealed partial class PartitionLog
         Volatile.Write(ref _recoveryPoint, newOffset);
         Volatile.Write(ref _highWatermark, newOffset);
         LeaderEpochCache.Clear();
+        Cleaning.TruncateCheckpoint(newOffset);
     }
 
     private int DeleteSegmentsLocked(RetentionKind kind, LogConfig config)

@@ -41,6 +41,7 @@ internal sealed class LogSegment : IDisposable
     private int _bytesSinceLastIndexEntry;
     private long _rollingBasedTimestamp = -1;
     private long _rollJitterMs;
+    private long _firstBatchTimestamp = long.MinValue;
 
     private LogSegment(string directory, long baseOffset, SafeFileHandle log, IndexFile offsetIndex, IndexFile timeIndex, long createdMs)
     {
@@ -80,21 +81,31 @@ internal sealed class LogSegment : IDisposable
         baseOffset.ToString("D20", CultureInfo.InvariantCulture) + suffix;
 
     /// <summary>A new empty segment (files created, indexes preallocated).</summary>
-    public static LogSegment Create(string directory, long baseOffset, LogConfig config, long nowMs)
+    public static LogSegment Create(string directory, long baseOffset, LogConfig config, long nowMs) =>
+        Create(directory, baseOffset, config, nowMs, string.Empty, config.Preallocate);
+
+    /// <summary>
+    /// A new empty segment whose files carry <see cref="CleanedSuffix"/>: the log cleaner's output, invisible to the
+    /// log (and removed by recovery) until <see cref="ChangeSuffix"/> makes it a swap and then a live segment.
+    /// </summary>
+    public static LogSegment CreateCleaned(string directory, long baseOffset, LogConfig config, long nowMs) =>
+        Create(directory, baseOffset, config, nowMs, CleanedSuffix, preallocate: false);
+
+    private static LogSegment Create(string directory, long baseOffset, LogConfig config, long nowMs, string suffix, bool preallocate)
     {
-        var logPath = Path.Combine(directory, FileName(baseOffset, LogSuffix));
+        var logPath = Path.Combine(directory, FileName(baseOffset, LogSuffix) + suffix);
         var log = File.OpenHandle(
             logPath, FileMode.Create, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete,
-            FileOptions.None, config.Preallocate ? config.SegmentBytes : 0);
-        if (config.Preallocate && RandomAccess.GetLength(log) != 0)
+            FileOptions.None, preallocate ? config.SegmentBytes : 0);
+        if (preallocate && RandomAccess.GetLength(log) != 0)
         {
             // Where the runtime's preallocation grows the file, the size is the data written, not the file length.
             RandomAccess.SetLength(log, 0);
         }
 
-        var offsetIndex = CreateIndex(Path.Combine(directory, FileName(baseOffset, IndexSuffix)), false);
-        var timeIndex = CreateIndex(Path.Combine(directory, FileName(baseOffset, TimeIndexSuffix)), true);
-        var segment = new LogSegment(directory, baseOffset, log, offsetIndex, timeIndex, nowMs);
+        var offsetIndex = CreateIndex(Path.Combine(directory, FileName(baseOffset, IndexSuffix) + suffix), false);
+        var timeIndex = CreateIndex(Path.Combine(directory, FileName(baseOffset, TimeIndexSuffix) + suffix), true);
+        var segment = new LogSegment(directory, baseOffset, log, offsetIndex, timeIndex, nowMs) { LogPath = logPath };
         segment.MakeActive(config);
         return segment;
     }
@@ -184,7 +195,7 @@ internal sealed class LogSegment : IDisposable
         // As Kafka: the age is the new batches' timestamp minus the first batch's, or wall-clock
         // time since creation when the segment has no timestamps.
         var waited = _rollingBasedTimestamp >= 0 ? maxTimestampInAppend - _rollingBasedTimestamp : nowMs - _createdMs;
-        var reachedRollMs = size > 0 && waited > config.SegmentMs - _rollJitterMs;
+        var reachedRollMs = size > 0 && waited > config.MaxSegmentMs - _rollJitterMs;
         return size > config.SegmentBytes - appendSize
             || reachedRollMs
             || (size > 0 && (_offsetIndex.IsFull || _timeIndex.IsFull))
@@ -304,6 +315,7 @@ internal sealed class LogSegment : IDisposable
     /// </summary>
     public long TruncateTo(long offset, LogConfig config)
     {
+        _firstBatchTimestamp = long.MinValue;
         var reader = new BatchHeaderReader(_log);
         try
         {
@@ -346,6 +358,7 @@ internal sealed class LogSegment : IDisposable
         _offsetOfMaxTimestamp = -1;
         _bytesSinceLastIndexEntry = 0;
         _rollingBasedTimestamp = -1;
+        _firstBatchTimestamp = long.MinValue;
         long position = 0;
         var fileLength = RandomAccess.GetLength(_log);
         var next = BaseOffset;
@@ -413,7 +426,7 @@ internal sealed class LogSegment : IDisposable
             _timeIndex.MakeMutable(config.SegmentIndexBytes);
         }
 
-        _rollJitterMs = config.SegmentJitterMs == 0 ? 0 : Random.Shared.NextInt64(Math.Min(config.SegmentJitterMs, config.SegmentMs));
+        _rollJitterMs = config.SegmentJitterMs == 0 ? 0 : Random.Shared.NextInt64(Math.Min(config.SegmentJitterMs, config.MaxSegmentMs));
     }
 
     /// <summary>fsync of the log file and the writable indexes.</summary>
@@ -451,6 +464,56 @@ internal sealed class LogSegment : IDisposable
         LogPath = newLog;
         _offsetIndex.Rename(_offsetIndex.Path + suffix);
         _timeIndex.Rename(_timeIndex.Path + suffix);
+    }
+
+    /// <summary>
+    /// Renames the files from <paramref name="from"/> to <paramref name="to"/> suffix (the cleaner's
+    /// <c>.cleaned</c> → <c>.swap</c> → live); handles stay open.
+    /// </summary>
+    public void ChangeSuffix(string from, string to)
+    {
+        var newLog = LogPath[..^from.Length] + to;
+        File.Move(LogPath, newLog, overwrite: true);
+        LogPath = newLog;
+        _offsetIndex.Rename(_offsetIndex.Path[..^from.Length] + to);
+        _timeIndex.Rename(_timeIndex.Path[..^from.Length] + to);
+    }
+
+    /// <summary>Offset index entries, which the cleaner adds up when it groups segments.</summary>
+    public int OffsetIndexEntries => _offsetIndex.Count;
+
+    /// <summary>The log file's modification time (what time retention falls back to without timestamps).</summary>
+    public long LastModifiedMs
+    {
+        get => new DateTimeOffset(File.GetLastWriteTimeUtc(LogPath)).ToUnixTimeMilliseconds();
+        set => File.SetLastWriteTimeUtc(LogPath, DateTimeOffset.FromUnixTimeMilliseconds(value).UtcDateTime);
+    }
+
+    /// <summary>The first batch's max timestamp, or -1 when the segment is empty or has no timestamps (max.compaction.lag.ms).</summary>
+    public long FirstBatchTimestamp()
+    {
+        if (_firstBatchTimestamp != long.MinValue)
+        {
+            return _firstBatchTimestamp;
+        }
+
+        var reader = new BatchHeaderReader(_log);
+        try
+        {
+            var size = Size;
+            var timestamp = reader.TryRead(0, size, out var first) ? first.MaxTimestamp : -1;
+            if (size > 0)
+            {
+                // A segment's first batch never changes (appends go after it; truncation below it empties the segment).
+                _firstBatchTimestamp = timestamp;
+            }
+
+            return timestamp;
+        }
+        finally
+        {
+            reader.Dispose();
+        }
     }
 
     /// <summary>Unlinks the files and drops this segment's handle references (readers with leases keep reading).</summary>
