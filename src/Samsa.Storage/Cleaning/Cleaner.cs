@@ -184,8 +184,12 @@ internal sealed class Cleaner : IDisposable
     private (long EndOffset, long MappedFrom, long MappedTo) BuildOffsetMap(
         PartitionLog log, LogSegment[] segments, long firstDirty, long upper, OffsetMap map, ref Counters counters, CancellationToken cancel)
     {
-        var start = Array.FindLastIndex(segments, 0, segments.Length - 1, s => s.BaseOffset <= firstDirty);
-        start = Math.Max(start, 0);
+        var start = 0;
+        while (start + 1 < segments.Length - 1 && segments[start + 1].BaseOffset <= firstDirty)
+        {
+            start++;
+        }
+
         var tracker = new TransactionTracker(_aborted, segments[start].BaseOffset);
         var stoppedEarly = false;
         map.LatestOffset = firstDirty - 1;
