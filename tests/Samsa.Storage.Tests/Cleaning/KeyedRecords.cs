@@ -156,6 +156,12 @@ internal sealed class CleanerFixture : IDisposable
         return info;
     }
 
+    /// <summary>Stops as a killed process would: files stay as they are (no flush, checkpoint or marker).</summary>
+    public void Crash() => Manager.Abandon();
+
+    /// <summary>Opens the log dir again (after <see cref="Crash"/>).</summary>
+    public void Reopen() => Manager = OpenManager();
+
     public void Restart(bool crash)
     {
         if (crash)
