@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Samsa.Storage.Cleaning;
 using Samsa.Storage.Segments;
 
 namespace Samsa.Storage;
@@ -20,6 +21,12 @@ public sealed partial class PartitionLog
     public void TruncateTo(long targetOffset)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(targetOffset);
+        if (targetOffset < LogEndOffset)
+        {
+            // As Kafka: a cleaning in progress may have read what goes now; it is abandoned first.
+            LogCleaner.AbortCleaning(this);
+        }
+
         lock (_writeLock)
         {
             ThrowIfUnavailable();
@@ -71,6 +78,7 @@ public sealed partial class PartitionLog
     public void TruncateFullyAndStartAt(long newOffset)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(newOffset);
+        LogCleaner.AbortCleaning(this);
         lock (_writeLock)
         {
             ThrowIfUnavailable();

@@ -302,6 +302,21 @@ public sealed class CleanerTests : IDisposable
     }
 
     [Fact]
+    public void Truncation_below_the_checkpoint_makes_the_truncated_part_dirty_again()
+    {
+        var log = _fixture.Log("truncated", CleanerFixture.Compacted());
+        for (var i = 0; i < 100; i++)
+        {
+            CleanerFixture.Append(log, Put(Now, $"k{i % 7}", $"v{i}"));
+        }
+
+        var stats = _fixture.Manager.Cleaner.CleanNow(log)!;
+        Assert.Equal(stats.EndOffset, LogCleaner.CheckpointOf(log));
+        log.TruncateTo(stats.EndOffset - 10);
+        Assert.True(LogCleaner.CheckpointOf(log) <= stats.EndOffset - 10);
+    }
+
+    [Fact]
     public void The_background_threads_clean_a_dirty_log_and_stop_with_the_log_manager()
     {
         using var fixture = new CleanerFixture(new LogCleanerOptions { Enable = true, BackoffMs = 20, DedupeBufferSize = 1024 * 1024 });
