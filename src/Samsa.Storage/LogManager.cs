@@ -318,7 +318,11 @@ public sealed class LogManager : IDisposable
         }
     }
 
-    public void Dispose() => Shutdown();
+    public void Dispose()
+    {
+        Shutdown();
+        Cleaner.Dispose();
+    }
 
     /// <summary>Stops as a killed process would: no flush, checkpoint or marker (tests).</summary>
     internal void Abandon()

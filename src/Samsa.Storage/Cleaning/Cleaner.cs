@@ -28,6 +28,7 @@ internal sealed class Cleaner : IDisposable
     private readonly PooledBufferWriter _output = new();
     private readonly List<AbortedTransaction> _aborted = [];
     private readonly Dictionary<long, long> _lastBatchOfProducer = [];
+    private readonly List<bool> _retain = [];
     private OffsetMap? _map;
     private long _throttleStart;
     private long _throttleBytes;
@@ -115,7 +116,7 @@ internal sealed class Cleaner : IDisposable
             log.TopicPartition, firstDirty, endOffset, counters.MapBytesRead + counters.BytesRead, counters.BytesWritten,
             counters.RecordsRead, counters.RecordsRemoved, cleaned, duration)
         {
-            BytesPerSecond = duration.TotalSeconds > 0 ? counters.BytesRead / duration.TotalSeconds : 0,
+            BytesCleaned = counters.BytesRead,
         };
     }
 
@@ -416,11 +417,14 @@ internal sealed class Cleaner : IDisposable
 
         int retained = 0, total = 0;
         var containsTombstones = false;
+        _retain.Clear();
         records = replay;
         while (records.MoveNext())
         {
             total++;
-            if (ShouldRetain(records.Current, header, discardRecords, map, horizon.Now))
+            var keep = ShouldRetain(records.Current, header, discardRecords, map, horizon.Now);
+            _retain.Add(keep);
+            if (keep)
             {
                 retained++;
                 containsTombstones |= records.Current.Value.IsNull;
@@ -450,11 +454,11 @@ internal sealed class Cleaner : IDisposable
         horizon.Observe(deleteHorizon ?? -1);
         _builder.Reset(OptionsOf(header, deleteHorizon));
         records = replay;
-        while (records.MoveNext())
+        for (var i = 0; records.MoveNext(); i++)
         {
-            var record = records.Current;
-            if (ShouldRetain(record, header, discardRecords, map, horizon.Now))
+            if (_retain[i])
             {
+                var record = records.Current;
                 _builder.AppendWithOffset(record.Offset, record.Timestamp, record.Key, record.Value, record.Headers);
             }
         }

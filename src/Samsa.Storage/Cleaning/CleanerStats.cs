@@ -21,6 +21,9 @@ public sealed record CleanerStats(
     int SegmentsCleaned,
     TimeSpan Duration)
 {
-    /// <summary>Bytes of log cleaned per second (the rewritten segments' size over the duration).</summary>
-    public double BytesPerSecond { get; init; }
+    /// <summary>Bytes of the segments rewritten (the log cleaned), the clean and dirty sections together.</summary>
+    public long BytesCleaned { get; init; }
+
+    /// <summary>Bytes of log cleaned per second of the whole cleaning (key map pass included).</summary>
+    public double BytesPerSecond => Duration.TotalSeconds > 0 ? BytesCleaned / Duration.TotalSeconds : 0;
 }

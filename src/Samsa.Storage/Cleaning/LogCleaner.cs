@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Samsa.Protocol.Errors;
 using Samsa.Storage.Checkpoints;
 
 namespace Samsa.Storage.Cleaning;
@@ -31,7 +30,9 @@ public sealed class LogCleaner : IDisposable
     private readonly Lock _checkpointLock = new();
     private readonly Lock _totalsLock = new();
     private readonly List<Thread> _threads = [];
+    private readonly Lock _onDemandLock = new();
     private CancellationTokenSource? _stop;
+    private Cleaner? _onDemand;
     private CleanerTotals _totals = new(0, 0, 0, 0, TimeSpan.Zero);
 
     internal LogCleaner(LogCleanerOptions options, Func<IEnumerable<PartitionLog>> logs, ILoggerFactory? loggerFactory)
@@ -98,7 +99,15 @@ public sealed class LogCleaner : IDisposable
         _stop = null;
     }
 
-    public void Dispose() => Stop();
+    public void Dispose()
+    {
+        Stop();
+        lock (_onDemandLock)
+        {
+            _onDemand?.Dispose();
+            _onDemand = null;
+        }
+    }
 
     /// <summary>
     /// Cleans <paramref name="log"/> now, whatever its dirty ratio (the bounds still hold: never the active
@@ -115,19 +124,24 @@ public sealed class LogCleaner : IDisposable
             throw new InvalidOperationException($"{log.TopicPartition} has cleanup.policy without compact");
         }
 
-        using var cleaner = new Cleaner(Options);
-        lock (log.Cleaning.Gate)
+        lock (_onDemandLock)
         {
-            var range = log.GetCleanableRange(log.NowMilliseconds, Options.AbortedTransactions.FirstUnstableOffset(log));
-            return CleanLocked(cleaner, log, range, rethrow: true, CancellationToken.None);
+            var cleaner = _onDemand ??= new Cleaner(Options);
+            lock (log.Cleaning.Gate)
+            {
+                var range = log.GetCleanableRange(log.NowMilliseconds, Options.AbortedTransactions.FirstUnstableOffset(log));
+                return CleanLocked(cleaner, log, range, rethrow: true, CancellationToken.None);
+            }
         }
     }
 
     /// <summary>One round of a cleaner thread, on the caller's thread: picks the dirtiest log and cleans it. Null when no log qualified.</summary>
     public CleanerStats? CleanFilthiestLog()
     {
-        using var cleaner = new Cleaner(Options);
-        return CleanFilthiestLog(cleaner, CancellationToken.None);
+        lock (_onDemandLock)
+        {
+            return CleanFilthiestLog(_onDemand ??= new Cleaner(Options), CancellationToken.None);
+        }
     }
 
     /// <summary>The last cleaning of a log, if any since start.</summary>
@@ -207,9 +221,10 @@ public sealed class LogCleaner : IDisposable
             catch (OperationCanceledException)
             {
             }
-            catch (Exception e) when (e is StorageException or IOException)
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
-                _logger.LogWarning(e, "the log cleaner failed");
+                // A cleaner thread never takes the broker down; the failing log is already marked uncleanable.
+                _logger.LogError(e, "the log cleaner failed");
             }
 
             if (stats is null)
@@ -271,7 +286,7 @@ public sealed class LogCleaner : IDisposable
         {
             stats = cleaner.Clean(log, range, cancel);
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or KafkaErrorException or UnauthorizedAccessException)
+        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
         {
             // As Kafka: a log that cannot be cleaned is left alone (and reported) rather than retried in a loop.
             log.Cleaning.UncleanableReason = $"{e.GetType().Name}: {e.Message}";
