@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
 # Storage benchmarks in one run: fio's sequential write and read on the same disk as the physical
 # baseline, alternating with Samsa.Storage's append/read runs (so drifting noise hits both), then
-# small-batch appends, crash recovery of a large log, and BenchmarkDotNet's allocation check.
-# Results go to stdout with a summary of medians and ratios; bench/README.md records them.
+# compaction speed, small-batch appends, crash recovery of a large log, and BenchmarkDotNet's
+# allocation check. Results go to stdout with a summary of medians and ratios; bench/README.md
+# records them.
 #
 #   bash bench/storage.sh                    # defaults below
 #   SIZE_GB=2 RECOVERY_GB=4 RUNS=3 bash bench/storage.sh
+#   SECTIONS="throughput compaction" SIZE_GB=1 RUNS=2 bash bench/storage.sh   # some sections only
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SIZE_GB=${SIZE_GB:-4}          # bytes appended (and written by fio) per run
 RECOVERY_GB=${RECOVERY_GB:-10} # size of the log reopened after a crash
 RUNS=${RUNS:-5}
+COMPACTION_GB=${COMPACTION_GB:-1}  # size of the compacted log cleaned (per codec and run)
+DUPLICATES=${DUPLICATES:-0.5}      # fraction of its records superseded by later ones
+SECTIONS=${SECTIONS:-throughput compaction recovery allocations}
 DATA=${BENCH_DIR:-$PWD/bench/.data}
 BENCH="$PWD/bench/Samsa.Storage.Benchmarks/bin/Release/net10.0/Samsa.Storage.Benchmarks.dll"
 RESULTS=$(mktemp)
@@ -33,9 +38,12 @@ free -g | awk '/^Mem:/ {print "RAM: " $2 " GiB"}'
 df -h "$DATA" | tail -1 | awk '{print "disk: " $1 " (" $2 ", " $4 " free)"}'
 dotnet --version | sed 's/^/dotnet SDK /'
 fio --version
-echo "SIZE_GB=$SIZE_GB RECOVERY_GB=$RECOVERY_GB RUNS=$RUNS"
+echo "SIZE_GB=$SIZE_GB RECOVERY_GB=$RECOVERY_GB RUNS=$RUNS COMPACTION_GB=$COMPACTION_GB DUPLICATES=$DUPLICATES SECTIONS=$SECTIONS"
+uptime | sed 's/.*load/load/'
 dotnet build bench/Samsa.Storage.Benchmarks -c Release -v q -nologo >/dev/null
+has() { [[ " $SECTIONS " == *" $1 "* ]]; }
 
+if has throughput; then
 echo "## sequential ${SIZE_GB} GiB: fio (psync, bs=1M, buffered write + end_fsync; read with fio's default cache invalidation) vs Samsa (1 MiB batches + final flush, 1 and 2 producers; read via page cache)"
 mkdir -p "$DATA/fio"
 for run in $(seq "$RUNS"); do
@@ -70,9 +78,22 @@ for name in ('samsa_append_1MiB_batches', 'samsa_append_1MiB_batches_2_producers
               f"median of paired ratios {statistics.median(pairs):.2f} (pairs {' '.join(f'{p:.2f}' for p in pairs)})")
 PY
 
-echo "## small batches and recovery"
-sync
-dotnet "$BENCH" small-recovery "$DATA/samsa" 1 "$RECOVERY_GB" 3
+fi
 
-echo "## allocations (BenchmarkDotNet, memory diagnoser, in-process)"
-(cd "$DATA" && dotnet "$BENCH" --filter '*AllocationBenchmarks*' --exporters markdown 2>&1 | sed -n '/^| Method/,/^$/p')
+if has compaction; then
+  echo "## compaction: ${COMPACTION_GB} GiB compacted log, ${DUPLICATES} of its records superseded, one cleaning per codec and run (page cache warm)"
+  sync
+  dotnet "$BENCH" compaction "$DATA/samsa" "$COMPACTION_GB" "$DUPLICATES" "$RUNS"
+  uptime | sed 's/.*load/load/'
+fi
+
+if has recovery; then
+  echo "## small batches and recovery"
+  sync
+  dotnet "$BENCH" small-recovery "$DATA/samsa" 1 "$RECOVERY_GB" 3
+fi
+
+if has allocations; then
+  echo "## allocations (BenchmarkDotNet, memory diagnoser, in-process)"
+  (cd "$DATA" && dotnet "$BENCH" --filter '*AllocationBenchmarks*' --exporters markdown 2>&1 | sed -n '/^| Method/,/^$/p')
+fi

@@ -110,6 +110,12 @@ public sealed record LogConfig
 
     public bool IsCompactEnabled => (CleanupPolicy & CleanupPolicy.Compact) != 0;
 
+    /// <summary>
+    /// The age at which the active segment rolls: <c>segment.ms</c>, or for a compacted topic
+    /// <c>max.compaction.lag.ms</c> when smaller, since the cleaner never touches the active segment (as Kafka).
+    /// </summary>
+    public long MaxSegmentMs => IsCompactEnabled && MaxCompactionLagMs < SegmentMs ? MaxCompactionLagMs : SegmentMs;
+
     /// <summary>Parses topic configs over the defaults; throws <see cref="LogConfigException"/> naming the first bad key.</summary>
     public static LogConfig Parse(IEnumerable<KeyValuePair<string, string>> properties) => Default.WithOverrides(properties);
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Samsa.Storage.Checkpoints;
+using Samsa.Storage.Cleaning;
 using Samsa.Storage.Files;
 
 namespace Samsa.Storage;
@@ -38,7 +39,12 @@ public sealed class LogManager : IDisposable
         {
             _dirs[i] = new LogDir(Path.GetFullPath(options.LogDirs[i]));
         }
+
+        Cleaner = new LogCleaner(options.Cleaner, () => _logs.Values, options.LoggerFactory);
     }
+
+    /// <summary>The log cleaner: started and stopped with the log manager; <see cref="LogCleaner.CleanNow"/> cleans one log on demand.</summary>
+    public LogCleaner Cleaner { get; }
 
     /// <summary>Raised when a log dir goes offline (path, cause).</summary>
     public event Action<string, Exception>? LogDirFailed;
@@ -73,7 +79,7 @@ public sealed class LogManager : IDisposable
         return manager;
     }
 
-    /// <summary>Starts the background scheduler (retention, flush.ms, checkpoints, delayed deletions).</summary>
+    /// <summary>Starts the background scheduler (retention, flush.ms, checkpoints, delayed deletions) and the log cleaner.</summary>
     public void Start()
     {
         if (_scheduler is not null)
@@ -81,6 +87,7 @@ public sealed class LogManager : IDisposable
             return;
         }
 
+        Cleaner.Start();
         _schedulerStop = new CancellationTokenSource();
         _scheduler = Task.Run(() => RunSchedulerAsync(_schedulerStop.Token));
     }
@@ -147,7 +154,20 @@ public sealed class LogManager : IDisposable
             return false;
         }
 
+        LogCleaner.AbortCleaning(log);
         log.Close();
+        if (log.Cleaning.CheckpointOffset >= 0)
+        {
+            try
+            {
+                Cleaner.WriteCheckpoint(log.LogDirectory);
+            }
+            catch (IOException e)
+            {
+                _logger.LogWarning(e, "cannot update the cleaner checkpoint of {LogDir}", log.LogDirectory);
+            }
+        }
+
         var renamed = Path.Combine(
             log.LogDirectory,
             $"{topicPartition.DirectoryName}.{Guid.NewGuid():N}{DeleteDirSuffix}");
@@ -257,6 +277,7 @@ public sealed class LogManager : IDisposable
         }
 
         _shutDown = true;
+        Cleaner.Stop();
         StopScheduler();
         var failedDirs = new ConcurrentDictionary<string, bool>();
         Parallel.ForEach(_logs.Values, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.RecoveryThreadsPerDataDir * _dirs.Length) }, log =>
@@ -297,12 +318,17 @@ public sealed class LogManager : IDisposable
         }
     }
 
-    public void Dispose() => Shutdown();
+    public void Dispose()
+    {
+        Shutdown();
+        Cleaner.Dispose();
+    }
 
     /// <summary>Stops as a killed process would: no flush, checkpoint or marker (tests).</summary>
     internal void Abandon()
     {
         _shutDown = true;
+        Cleaner.Stop();
         StopScheduler();
         foreach (var log in _logs.Values)
         {
@@ -418,6 +444,7 @@ public sealed class LogManager : IDisposable
             {
                 try
                 {
+                    Cleaner.LoadCheckpoints(dir.Path, _logs.Values.Where(log => log.LogDirectory == dir.Path));
                     File.Delete(Path.Combine(dir.Path, CleanShutdownFileName));
                     NativeFile.FsyncDirectory(dir.Path);
                 }

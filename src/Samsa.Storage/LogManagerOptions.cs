@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Samsa.Storage.Cleaning;
 
 namespace Samsa.Storage;
 
@@ -31,6 +32,9 @@ public sealed class LogManagerOptions
 
     /// <summary>How often the background scheduler wakes to run what is due (and pending deletions).</summary>
     public long SchedulerTickMs { get; init; } = 1_000;
+
+    /// <summary>The log cleaner's <c>log.cleaner.*</c> settings (compaction of <c>cleanup.policy=compact</c> topics).</summary>
+    public LogCleanerOptions Cleaner { get; init; } = LogCleanerOptions.Default;
 
     /// <summary>Written into the clean-shutdown marker, as Kafka 3.7+ does.</summary>
     public long BrokerEpoch { get; init; } = -1;

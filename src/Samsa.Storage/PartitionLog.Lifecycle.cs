@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Samsa.Storage.Cleaning;
 using Samsa.Storage.Segments;
 
 namespace Samsa.Storage;
@@ -20,6 +21,12 @@ public sealed partial class PartitionLog
     public void TruncateTo(long targetOffset)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(targetOffset);
+        if (targetOffset < LogEndOffset)
+        {
+            // As Kafka: a cleaning in progress may have read what goes now; it is abandoned first.
+            LogCleaner.AbortCleaning(this);
+        }
+
         lock (_writeLock)
         {
             ThrowIfUnavailable();
@@ -55,6 +62,7 @@ public sealed partial class PartitionLog
                     Volatile.Write(ref _highWatermark, Math.Min(HighWatermark, end));
                     Volatile.Write(ref _logStartOffset, Math.Min(LogStartOffset, end));
                     LeaderEpochCache.TruncateFromEnd(end);
+                    Cleaning.TruncateCheckpoint(end);
                 }
             }
             catch (IOException e)
@@ -70,6 +78,7 @@ public sealed partial class PartitionLog
     public void TruncateFullyAndStartAt(long newOffset)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(newOffset);
+        LogCleaner.AbortCleaning(this);
         lock (_writeLock)
         {
             ThrowIfUnavailable();
@@ -481,6 +490,7 @@ public sealed partial class PartitionLog
         Volatile.Write(ref _recoveryPoint, newOffset);
         Volatile.Write(ref _highWatermark, newOffset);
         LeaderEpochCache.Clear();
+        Cleaning.TruncateCheckpoint(newOffset);
     }
 
     private int DeleteSegmentsLocked(RetentionKind kind, LogConfig config)

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Samsa.Protocol.Records;
@@ -37,6 +36,7 @@ public sealed partial class PartitionLog : IDisposable
     private readonly Action<PartitionLog, Exception>? _onStorageFailure;
     private volatile LogSegment[] _segments = [];
     private volatile LogConfig _config;
+    private volatile RecordBatchValidationOptions _validationOptions = RecordBatchValidationOptions.Log;
     private volatile bool _offline;
     private volatile bool _closed;
     private long _logEndOffset;
@@ -153,6 +153,19 @@ public sealed partial class PartitionLog : IDisposable
     /// <summary>Changes topic configs on the live log; segment and index sizes apply from the next roll.</summary>
     public void UpdateConfig(LogConfig config) => _config = config;
 
+    /// <summary>The validator options of <paramref name="config"/>, made again only when <c>max.message.bytes</c> changed.</summary>
+    private RecordBatchValidationOptions ValidationOptions(LogConfig config)
+    {
+        var options = _validationOptions;
+        if (options.MaxBatchSize != config.MaxMessageBytes)
+        {
+            options = AppendValidation.OptionsFor(config);
+            _validationOptions = options;
+        }
+
+        return options;
+    }
+
     /// <summary>The replica manager moves the high watermark; retention never deletes above it.</summary>
     public void UpdateHighWatermark(long highWatermark)
     {
@@ -174,7 +187,7 @@ public sealed partial class PartitionLog : IDisposable
         ThrowIfUnavailable();
         var config = _config;
         var now = NowMs;
-        var (batches, recordCount) = BatchValidator.Validate(records, config, checkTimestamps: true, now);
+        var (batches, recordCount) = AppendValidation.Validate(records, config, ValidationOptions(config), asLeader: true, now);
         if (batches == 0)
         {
             return LogAppendInfo.Empty(LogEndOffset, LogStartOffset);
@@ -187,27 +200,25 @@ public sealed partial class PartitionLog : IDisposable
             var first = _logEndOffset;
             var offset = first;
             long maxTimestamp = -1, offsetOfMax = -1;
-            for (var at = 0; at < records.Length;)
+            var iterator = new RecordBatchIterator(records);
+            while (iterator.MoveNext())
             {
-                var batch = records[at..];
-                var size = BinaryPrimitives.ReadInt32BigEndian(batch[RecordBatchHeader.BatchLengthOffset..]) + RecordBatchHeader.LogOverhead;
+                var batch = records.Slice(iterator.Current.Position, iterator.Current.Bytes.Length);
                 RecordBatchHeader.SetBaseOffset(batch, offset);
                 RecordBatchHeader.SetPartitionLeaderEpoch(batch, leaderEpoch);
                 if (logAppendTime >= 0)
                 {
-                    RecordBatchHeader.SetLogAppendTime(batch[..size], logAppendTime);
+                    RecordBatchHeader.SetLogAppendTime(batch, logAppendTime);
                 }
 
-                var last = offset + BinaryPrimitives.ReadInt32BigEndian(batch[RecordBatchHeader.LastOffsetDeltaOffset..]);
-                var batchMax = BinaryPrimitives.ReadInt64BigEndian(batch[RecordBatchHeader.MaxTimestampOffset..]);
-                if (batchMax > maxTimestamp)
+                var header = RecordBatchHeader.Read(batch);
+                if (header.MaxTimestamp > maxTimestamp)
                 {
-                    maxTimestamp = batchMax;
+                    maxTimestamp = header.MaxTimestamp;
                     offsetOfMax = offset;
                 }
 
-                offset = last + 1;
-                at += size;
+                offset = header.NextOffset;
             }
 
             LeaderEpochCache.Assign(leaderEpoch, first);
@@ -226,7 +237,7 @@ public sealed partial class PartitionLog : IDisposable
     {
         ThrowIfUnavailable();
         var config = _config;
-        var (batches, recordCount) = BatchValidator.Validate(records, config, checkTimestamps: false, 0);
+        var (batches, recordCount) = AppendValidation.Validate(records, config, ValidationOptions(config), asLeader: false, 0);
         if (batches == 0)
         {
             return LogAppendInfo.Empty(LogEndOffset, LogStartOffset);
@@ -235,12 +246,13 @@ public sealed partial class PartitionLog : IDisposable
         lock (_writeLock)
         {
             ThrowIfUnavailable();
-            var first = BinaryPrimitives.ReadInt64BigEndian(records);
+            var first = RecordBatchHeader.Read(records).BaseOffset;
             var expected = _logEndOffset;
             long maxTimestamp = -1, offsetOfMax = -1, last = -1;
-            for (var at = 0; at < records.Length;)
+            var iterator = new RecordBatchIterator(records);
+            while (iterator.MoveNext())
             {
-                var batch = BatchSummary.Parse(records[at..]);
+                var batch = iterator.Current.Header;
                 if (batch.BaseOffset < expected)
                 {
                     throw new UnexpectedAppendOffsetException(
@@ -255,14 +267,13 @@ public sealed partial class PartitionLog : IDisposable
 
                 expected = batch.LastOffset + 1;
                 last = batch.LastOffset;
-                at += batch.Size;
             }
 
-            for (var at = 0; at < records.Length;)
+            iterator = new RecordBatchIterator(records);
+            while (iterator.MoveNext())
             {
-                var batch = BatchSummary.Parse(records[at..]);
-                LeaderEpochCache.Assign(batch.LeaderEpoch, batch.BaseOffset);
-                at += batch.Size;
+                var batch = iterator.Current.Header;
+                LeaderEpochCache.Assign(batch.PartitionLeaderEpoch, batch.BaseOffset);
             }
 
             WriteLocked(records, first, last, maxTimestamp, NowMs);
@@ -615,14 +626,14 @@ public sealed partial class PartitionLog : IDisposable
             try
             {
                 var end = segment.Size;
-                BatchSummary batch = default;
+                RecordBatchHeader batch = default;
                 var position = count == 0 ? segment.FindPosition(next, end, ref reader, out batch) : 0;
                 if (position >= 0 && (count == 0 || reader.TryRead(0, end, out batch)))
                 {
                     rangeStart = position;
                     do
                     {
-                        if (batch.LastOffset >= upper || (total + (long)batch.Size > maxBytes && !(count == 0 && minOneBatch)))
+                        if (batch.LastOffset >= upper || (total + (long)batch.TotalSize > maxBytes && !(count == 0 && minOneBatch)))
                         {
                             stop = true;
                             break;
@@ -634,10 +645,10 @@ public sealed partial class PartitionLog : IDisposable
                         }
 
                         next = batch.LastOffset + 1;
-                        total += batch.Size;
+                        total += batch.TotalSize;
                         count++;
-                        rangeLength += batch.Size;
-                        position += batch.Size;
+                        rangeLength += batch.TotalSize;
+                        position += batch.TotalSize;
                     }
                     while (reader.TryRead(position, end, out batch));
                 }

@@ -160,6 +160,13 @@ public sealed class PartitionLogTests : IDisposable
         BinaryPrimitives.WriteInt32BigEndian(inconsistent.AsSpan(RecordBatchHeader.RecordsCountOffset), 2);
         RecordBatchHeader.WriteCrc(inconsistent);
         Assert.Equal(87, Assert.Throws<InvalidRecordException>(() => log.AppendAsLeader(inconsistent, 0)).ErrorCode);
+
+        // The protocol library's validator decides: an old message format is INVALID_RECORD, as Kafka 4
+        // answers; a batch followed by a fragment of another is corrupt.
+        var legacy = Batch();
+        legacy[RecordBatchHeader.MagicOffset] = 1;
+        Assert.Throws<InvalidRecordException>(() => log.AppendAsLeader(legacy, 0));
+        Assert.Throws<CorruptRecordException>(() => log.AppendAsLeader([.. Batch(), .. Batch().AsSpan(0, 30)], 0));
         Assert.Equal(0L, log.LogEndOffset);
         Assert.Equal(0L, log.Size);
     }

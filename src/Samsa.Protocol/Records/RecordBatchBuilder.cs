@@ -125,7 +125,10 @@ public sealed class RecordBatchBuilder : IDisposable
         var maxTimestamp = _options.TimestampType == TimestampType.LogAppendTime && _options.LogAppendTime >= 0
             ? _options.LogAppendTime
             : _maxTimestamp;
-        WriteHeader(header, _options, _options.Attributes, _lastOffsetDelta, _baseTimestamp, maxTimestamp, _count, body);
+        var lastOffsetDelta = _options.LastOffset is { } lastOffset
+            ? Math.Max(_lastOffsetDelta, checked((int)(lastOffset - _options.BaseOffset)))
+            : _lastOffsetDelta;
+        WriteHeader(header, _options, _options.Attributes, lastOffsetDelta, _baseTimestamp, maxTimestamp, _count, body);
         output.Write(header);
         output.Write(body);
         return header.Length + body.Length;

@@ -39,6 +39,12 @@ public sealed record RecordBatchOptions
     /// </summary>
     public long? DeleteHorizonMs { get; init; }
 
+    /// <summary>
+    /// When set, the batch's last offset even if its last record is earlier: the compaction cleaner keeps the original
+    /// batch's offset range so that the producer's last sequence (base sequence plus last offset delta) survives.
+    /// </summary>
+    public long? LastOffset { get; init; }
+
     internal RecordBatchAttributes Attributes
     {
         get

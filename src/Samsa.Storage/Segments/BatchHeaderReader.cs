@@ -1,23 +1,11 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using Microsoft.Win32.SafeHandles;
 using Samsa.Protocol.Records;
 
 namespace Samsa.Storage.Segments;
 
-/// <summary>What the log needs from a batch header: offsets, size, max timestamp, leader epoch.</summary>
-internal readonly record struct BatchSummary(long BaseOffset, long LastOffset, int Size, long MaxTimestamp, int LeaderEpoch)
-{
-    public static BatchSummary Parse(ReadOnlySpan<byte> header) => new(
-        BinaryPrimitives.ReadInt64BigEndian(header),
-        BinaryPrimitives.ReadInt64BigEndian(header) + BinaryPrimitives.ReadInt32BigEndian(header[RecordBatchHeader.LastOffsetDeltaOffset..]),
-        BinaryPrimitives.ReadInt32BigEndian(header[RecordBatchHeader.BatchLengthOffset..]) + RecordBatchHeader.LogOverhead,
-        BinaryPrimitives.ReadInt64BigEndian(header[RecordBatchHeader.MaxTimestampOffset..]),
-        BinaryPrimitives.ReadInt32BigEndian(header[RecordBatchHeader.PartitionLeaderEpochOffset..]));
-}
-
 /// <summary>
-/// Walks batch headers in a segment file without reading the records: one pread per 4 KiB of
+/// Walks batch headers (<see cref="RecordBatchHeader"/>) in a segment file without reading the records: one pread per 4 KiB of
 /// headers into a pooled buffer, so small batches cost no syscall each. A mutable struct: keep it
 /// in a local and dispose it with try/finally (a <c>using</c> variable would be copied).
 /// </summary>
@@ -38,7 +26,7 @@ internal struct BatchHeaderReader
     }
 
     /// <summary>Reads the header at <paramref name="position"/>; false when no whole batch lies before <paramref name="end"/>.</summary>
-    public bool TryRead(long position, long end, out BatchSummary batch)
+    public bool TryRead(long position, long end, out RecordBatchHeader batch)
     {
         batch = default;
         if (end - position < RecordBatchHeader.Size)
@@ -57,8 +45,8 @@ internal struct BatchHeaderReader
             }
         }
 
-        batch = BatchSummary.Parse(_buffer.AsSpan((int)(position - _bufferStart), RecordBatchHeader.Size));
-        return batch.Size >= RecordBatchHeader.Size && batch.Size <= end - position;
+        batch = RecordBatchHeader.Read(_buffer.AsSpan((int)(position - _bufferStart), RecordBatchHeader.Size));
+        return batch.TotalSize >= RecordBatchHeader.Size && batch.TotalSize <= end - position;
     }
 
     public void Dispose()

@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Buffers.Binary;
 using System.Globalization;
 using Microsoft.Win32.SafeHandles;
 using Samsa.Protocol.Records;
@@ -28,6 +26,9 @@ internal sealed class LogSegment : IDisposable
     public const string CleanedSuffix = ".cleaned";
     public const string SwapSuffix = ".swap";
 
+    /// <summary>Recovery reads segments in chunks of this size.</summary>
+    private const int RecoveryReadSize = 4 * 1024 * 1024;
+
     private readonly string _directory;
     private readonly SafeFileHandle _log;
     private readonly IndexFile _offsetIndex;
@@ -40,6 +41,7 @@ internal sealed class LogSegment : IDisposable
     private int _bytesSinceLastIndexEntry;
     private long _rollingBasedTimestamp = -1;
     private long _rollJitterMs;
+    private long _firstBatchTimestamp = long.MinValue;
 
     private LogSegment(string directory, long baseOffset, SafeFileHandle log, IndexFile offsetIndex, IndexFile timeIndex, long createdMs)
     {
@@ -79,21 +81,31 @@ internal sealed class LogSegment : IDisposable
         baseOffset.ToString("D20", CultureInfo.InvariantCulture) + suffix;
 
     /// <summary>A new empty segment (files created, indexes preallocated).</summary>
-    public static LogSegment Create(string directory, long baseOffset, LogConfig config, long nowMs)
+    public static LogSegment Create(string directory, long baseOffset, LogConfig config, long nowMs) =>
+        Create(directory, baseOffset, config, nowMs, string.Empty, config.Preallocate);
+
+    /// <summary>
+    /// A new empty segment whose files carry <see cref="CleanedSuffix"/>: the log cleaner's output, invisible to the
+    /// log (and removed by recovery) until <see cref="ChangeSuffix"/> makes it a swap and then a live segment.
+    /// </summary>
+    public static LogSegment CreateCleaned(string directory, long baseOffset, LogConfig config, long nowMs) =>
+        Create(directory, baseOffset, config, nowMs, CleanedSuffix, preallocate: false);
+
+    private static LogSegment Create(string directory, long baseOffset, LogConfig config, long nowMs, string suffix, bool preallocate)
     {
-        var logPath = Path.Combine(directory, FileName(baseOffset, LogSuffix));
+        var logPath = Path.Combine(directory, FileName(baseOffset, LogSuffix) + suffix);
         var log = File.OpenHandle(
             logPath, FileMode.Create, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete,
-            FileOptions.None, config.Preallocate ? config.SegmentBytes : 0);
-        if (config.Preallocate && RandomAccess.GetLength(log) != 0)
+            FileOptions.None, preallocate ? config.SegmentBytes : 0);
+        if (preallocate && RandomAccess.GetLength(log) != 0)
         {
             // Where the runtime's preallocation grows the file, the size is the data written, not the file length.
             RandomAccess.SetLength(log, 0);
         }
 
-        var offsetIndex = CreateIndex(Path.Combine(directory, FileName(baseOffset, IndexSuffix)), false);
-        var timeIndex = CreateIndex(Path.Combine(directory, FileName(baseOffset, TimeIndexSuffix)), true);
-        var segment = new LogSegment(directory, baseOffset, log, offsetIndex, timeIndex, nowMs);
+        var offsetIndex = CreateIndex(Path.Combine(directory, FileName(baseOffset, IndexSuffix) + suffix), false);
+        var timeIndex = CreateIndex(Path.Combine(directory, FileName(baseOffset, TimeIndexSuffix) + suffix), true);
+        var segment = new LogSegment(directory, baseOffset, log, offsetIndex, timeIndex, nowMs) { LogPath = logPath };
         segment.MakeActive(config);
         return segment;
     }
@@ -147,7 +159,7 @@ internal sealed class LogSegment : IDisposable
                 }
 
                 next = batch.LastOffset + 1;
-                position += batch.Size;
+                position += batch.TotalSize;
             }
 
             if (position != end)
@@ -183,7 +195,7 @@ internal sealed class LogSegment : IDisposable
         // As Kafka: the age is the new batches' timestamp minus the first batch's, or wall-clock
         // time since creation when the segment has no timestamps.
         var waited = _rollingBasedTimestamp >= 0 ? maxTimestampInAppend - _rollingBasedTimestamp : nowMs - _createdMs;
-        var reachedRollMs = size > 0 && waited > config.SegmentMs - _rollJitterMs;
+        var reachedRollMs = size > 0 && waited > config.MaxSegmentMs - _rollJitterMs;
         return size > config.SegmentBytes - appendSize
             || reachedRollMs
             || (size > 0 && (_offsetIndex.IsFull || _timeIndex.IsFull))
@@ -198,14 +210,13 @@ internal sealed class LogSegment : IDisposable
     {
         var position = _size;
         RandomAccess.Write(_log, batches, position);
-        var at = 0;
         var next = _nextOffset;
-        while (at < batches.Length)
+        var iterator = new RecordBatchIterator(batches);
+        while (iterator.MoveNext())
         {
-            var batch = BatchSummary.Parse(batches[at..]);
-            AddBatch(batch, (int)(position + at), config.IndexIntervalBytes);
+            var batch = iterator.Current.Header;
+            AddBatch(batch, (int)(position + iterator.Current.Position), config.IndexIntervalBytes);
             next = batch.LastOffset + 1;
-            at += batch.Size;
         }
 
         Volatile.Write(ref _nextOffset, next);
@@ -216,7 +227,7 @@ internal sealed class LogSegment : IDisposable
     public void DiscardUnpublished() => RandomAccess.SetLength(_log, Size);
 
     /// <summary>Position of the first batch whose last offset is ≥ <paramref name="target"/>, or -1 if none below <paramref name="end"/>.</summary>
-    public long FindPosition(long target, long end, ref BatchHeaderReader reader, out BatchSummary batch)
+    public long FindPosition(long target, long end, ref BatchHeaderReader reader, out RecordBatchHeader batch)
     {
         var i = _offsetIndex.FloorIndex(target - BaseOffset);
         long position = 0;
@@ -238,7 +249,7 @@ internal sealed class LogSegment : IDisposable
                 return position;
             }
 
-            position += batch.Size;
+            position += batch.TotalSize;
         }
 
         return -1;
@@ -248,7 +259,7 @@ internal sealed class LogSegment : IDisposable
     /// The first batch at or after <paramref name="startingOffset"/> whose max timestamp is ≥
     /// <paramref name="timestamp"/>: the time index gives the last point known to be earlier, then headers are scanned.
     /// </summary>
-    public bool FindByTimestamp(long timestamp, long startingOffset, out BatchSummary found)
+    public bool FindByTimestamp(long timestamp, long startingOffset, out RecordBatchHeader found)
     {
         var reader = new BatchHeaderReader(_log);
         try
@@ -271,7 +282,7 @@ internal sealed class LogSegment : IDisposable
                     return true;
                 }
 
-                position += batch.Size;
+                position += batch.TotalSize;
             }
             while (reader.TryRead(position, end, out batch));
 
@@ -285,7 +296,7 @@ internal sealed class LogSegment : IDisposable
     }
 
     /// <summary>The batch holding <paramref name="offset"/>, if it is in this segment.</summary>
-    public bool FindBatch(long offset, out BatchSummary batch)
+    public bool FindBatch(long offset, out RecordBatchHeader batch)
     {
         var reader = new BatchHeaderReader(_log);
         try
@@ -304,6 +315,7 @@ internal sealed class LogSegment : IDisposable
     /// </summary>
     public long TruncateTo(long offset, LogConfig config)
     {
+        _firstBatchTimestamp = long.MinValue;
         var reader = new BatchHeaderReader(_log);
         try
         {
@@ -346,54 +358,36 @@ internal sealed class LogSegment : IDisposable
         _offsetOfMaxTimestamp = -1;
         _bytesSinceLastIndexEntry = 0;
         _rollingBasedTimestamp = -1;
-        var fileLength = RandomAccess.GetLength(_log);
-        var buffer = ArrayPool<byte>.Shared.Rent(4 * 1024 * 1024);
-        long bufferStart = 0;
-        var bufferLength = 0;
+        _firstBatchTimestamp = long.MinValue;
         long position = 0;
+        var fileLength = RandomAccess.GetLength(_log);
         var next = BaseOffset;
+        var scanner = new SegmentBatchScanner(_log, 0, fileLength, RecoveryReadSize);
         try
         {
-            while (position < fileLength)
+            while (scanner.MoveNext())
             {
-                if (!Fill(ref buffer, ref bufferStart, ref bufferLength, position, RecordBatchHeader.LogOverhead, fileLength))
+                var bytes = scanner.Current;
+                if (!RecordBatchValidator.ValidateBatch(bytes, RecordBatchValidationOptions.Log).IsValid)
                 {
                     break;
                 }
 
-                var batchLength = BinaryPrimitives.ReadInt32BigEndian(buffer.AsSpan((int)(position - bufferStart) + RecordBatchHeader.BatchLengthOffset));
-                var total = (long)batchLength + RecordBatchHeader.LogOverhead;
-                if (batchLength < RecordBatchHeader.Size - RecordBatchHeader.LogOverhead || total > fileLength - position || total > int.MaxValue / 2)
-                {
-                    break;
-                }
-
-                if (!Fill(ref buffer, ref bufferStart, ref bufferLength, position, (int)total, fileLength))
-                {
-                    break;
-                }
-
-                var bytes = buffer.AsSpan((int)(position - bufferStart), (int)total);
-                if (bytes[RecordBatchHeader.MagicOffset] != RecordBatchHeader.CurrentMagic || !RecordBatchHeader.IsCrcValid(bytes))
-                {
-                    break;
-                }
-
-                var batch = BatchSummary.Parse(bytes);
+                var batch = RecordBatchHeader.Read(bytes);
                 if (batch.BaseOffset < next || batch.LastOffset < batch.BaseOffset || batch.LastOffset - BaseOffset > int.MaxValue)
                 {
                     break;
                 }
 
-                AddBatch(batch, (int)position, config.IndexIntervalBytes);
-                epochs?.Assign(batch.LeaderEpoch, batch.BaseOffset);
+                AddBatch(batch, (int)scanner.CurrentPosition, config.IndexIntervalBytes);
+                epochs?.Assign(batch.PartitionLeaderEpoch, batch.BaseOffset);
                 next = batch.LastOffset + 1;
-                position += total;
+                position = scanner.CurrentPosition + batch.TotalSize;
             }
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            scanner.Dispose();
         }
 
         if (position < fileLength)
@@ -432,7 +426,7 @@ internal sealed class LogSegment : IDisposable
             _timeIndex.MakeMutable(config.SegmentIndexBytes);
         }
 
-        _rollJitterMs = config.SegmentJitterMs == 0 ? 0 : Random.Shared.NextInt64(Math.Min(config.SegmentJitterMs, config.SegmentMs));
+        _rollJitterMs = config.SegmentJitterMs == 0 ? 0 : Random.Shared.NextInt64(Math.Min(config.SegmentJitterMs, config.MaxSegmentMs));
     }
 
     /// <summary>fsync of the log file and the writable indexes.</summary>
@@ -472,6 +466,56 @@ internal sealed class LogSegment : IDisposable
         _timeIndex.Rename(_timeIndex.Path + suffix);
     }
 
+    /// <summary>
+    /// Renames the files from <paramref name="from"/> to <paramref name="to"/> suffix (the cleaner's
+    /// <c>.cleaned</c> → <c>.swap</c> → live); handles stay open.
+    /// </summary>
+    public void ChangeSuffix(string from, string to)
+    {
+        var newLog = LogPath[..^from.Length] + to;
+        File.Move(LogPath, newLog, overwrite: true);
+        LogPath = newLog;
+        _offsetIndex.Rename(_offsetIndex.Path[..^from.Length] + to);
+        _timeIndex.Rename(_timeIndex.Path[..^from.Length] + to);
+    }
+
+    /// <summary>Offset index entries, which the cleaner adds up when it groups segments.</summary>
+    public int OffsetIndexEntries => _offsetIndex.Count;
+
+    /// <summary>The log file's modification time (what time retention falls back to without timestamps).</summary>
+    public long LastModifiedMs
+    {
+        get => new DateTimeOffset(File.GetLastWriteTimeUtc(LogPath)).ToUnixTimeMilliseconds();
+        set => File.SetLastWriteTimeUtc(LogPath, DateTimeOffset.FromUnixTimeMilliseconds(value).UtcDateTime);
+    }
+
+    /// <summary>The first batch's max timestamp, or -1 when the segment is empty or has no timestamps (max.compaction.lag.ms).</summary>
+    public long FirstBatchTimestamp()
+    {
+        if (_firstBatchTimestamp != long.MinValue)
+        {
+            return _firstBatchTimestamp;
+        }
+
+        var reader = new BatchHeaderReader(_log);
+        try
+        {
+            var size = Size;
+            var timestamp = reader.TryRead(0, size, out var first) ? first.MaxTimestamp : -1;
+            if (size > 0)
+            {
+                // A segment's first batch never changes (appends go after it; truncation below it empties the segment).
+                _firstBatchTimestamp = timestamp;
+            }
+
+            return timestamp;
+        }
+        finally
+        {
+            reader.Dispose();
+        }
+    }
+
     /// <summary>Unlinks the files and drops this segment's handle references (readers with leases keep reading).</summary>
     public void DeleteFiles()
     {
@@ -496,37 +540,7 @@ internal sealed class LogSegment : IDisposable
         return IndexFile.Open(path, isTimeIndex);
     }
 
-    private bool Fill(ref byte[] buffer, ref long bufferStart, ref int bufferLength, long position, int needed, long fileLength)
-    {
-        if (position >= bufferStart && position + needed <= bufferStart + bufferLength)
-        {
-            return true;
-        }
-
-        if (needed > buffer.Length)
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            buffer = ArrayPool<byte>.Shared.Rent(needed);
-        }
-
-        bufferStart = position;
-        bufferLength = 0;
-        var want = (int)Math.Min(buffer.Length, fileLength - position);
-        while (bufferLength < want)
-        {
-            var n = RandomAccess.Read(_log, buffer.AsSpan(bufferLength, want - bufferLength), position + bufferLength);
-            if (n == 0)
-            {
-                break;
-            }
-
-            bufferLength += n;
-        }
-
-        return bufferLength >= needed;
-    }
-
-    private void AddBatch(BatchSummary batch, int position, int indexIntervalBytes)
+    private void AddBatch(RecordBatchHeader batch, int position, int indexIntervalBytes)
     {
         if (position == 0 && batch.MaxTimestamp >= 0)
         {
@@ -546,7 +560,7 @@ internal sealed class LogSegment : IDisposable
             _bytesSinceLastIndexEntry = 0;
         }
 
-        _bytesSinceLastIndexEntry += batch.Size;
+        _bytesSinceLastIndexEntry += batch.TotalSize;
     }
 
     private void AppendTimeIndex(long timestamp, long offset, bool skipFullCheck)
@@ -587,7 +601,7 @@ internal sealed class LogSegment : IDisposable
             }
 
             next = batch.LastOffset + 1;
-            position += batch.Size;
+            position += batch.TotalSize;
         }
 
         if (end == 0)
