@@ -113,7 +113,7 @@ internal sealed class MetadataManager : IDisposable
     }
 
     /// <summary>Refreshes the tracked topics, once for every caller that asks while a refresh is running.</summary>
-    private async Task<ClusterMetadata> RefreshTrackedAsync(CancellationToken ct)
+    public async Task<ClusterMetadata> RefreshTrackedAsync(CancellationToken ct)
     {
         var before = Current;
         await _refreshGate.WaitAsync(ct).ConfigureAwait(false);

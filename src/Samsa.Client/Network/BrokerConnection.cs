@@ -261,12 +261,14 @@ internal sealed class BrokerConnection : IAsyncDisposable
 
     private async Task SendCoreAsync(IRequestMessage request, short version, PendingRequest? pending, int? timeoutMs, CancellationToken ct)
     {
+        // The send lock comes first and is fair (SemaphoreSlim queues waiters in order), so requests go out in the
+        // order SendAsync was called, even while waiting for an in-flight slot: pipelined produce relies on it.
         ThrowIfClosed();
-        await _inFlight.WaitAsync(ct).ConfigureAwait(false);
-        var slotHeld = true;
+        await _sendLock.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            await _sendLock.WaitAsync(ct).ConfigureAwait(false);
+            await _inFlight.WaitAsync(ct).ConfigureAwait(false);
+            var slotHeld = true;
             try
             {
                 ThrowIfClosed();
@@ -310,15 +312,15 @@ internal sealed class BrokerConnection : IAsyncDisposable
             }
             finally
             {
-                _sendLock.Release();
+                if (slotHeld)
+                {
+                    _inFlight.Release();
+                }
             }
         }
         finally
         {
-            if (slotHeld)
-            {
-                _inFlight.Release();
-            }
+            _sendLock.Release();
         }
     }
 

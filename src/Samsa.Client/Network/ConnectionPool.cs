@@ -58,6 +58,39 @@ internal sealed class ConnectionPool : IAsyncDisposable
         }
     }
 
+    /// <summary>The connection to broker <paramref name="nodeId"/> if it is open now; otherwise starts opening it and returns false.</summary>
+    public bool TryGetOpen(int nodeId, out BrokerConnection connection, Action? whenOpened = null)
+    {
+        Slot? slot;
+        lock (_lock)
+        {
+            _nodes.TryGetValue(nodeId, out slot);
+        }
+
+        if (slot is not null && slot.TryGetOpen(out connection))
+        {
+            return true;
+        }
+
+        connection = null!;
+        _ = OpenInBackgroundAsync(nodeId, whenOpened);
+        return false;
+    }
+
+    private async Task OpenInBackgroundAsync(int nodeId, Action? whenOpened)
+    {
+        try
+        {
+            await GetAsync(nodeId, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // The caller sees the failure on its next attempt.
+        }
+
+        whenOpened?.Invoke();
+    }
+
     /// <summary>The connection to broker <paramref name="nodeId"/>, opening it if needed.</summary>
     public Task<BrokerConnection> GetAsync(int nodeId, CancellationToken ct)
     {
