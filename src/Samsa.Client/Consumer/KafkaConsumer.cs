@@ -53,7 +53,9 @@ public sealed class KafkaConsumer : IAsyncDisposable
     /// </summary>
     public void Assign(IEnumerable<TopicPartition> partitions)
     {
-        _subscription.Assign(partitions, _config.AutoOffsetReset);
+        var list = partitions.ToList();
+        _metadata.Track(list.Select(p => p.Topic));
+        _subscription.Assign(list, _config.AutoOffsetReset);
         if (_current is not null && _subscription.Get(_current.Partition) is null)
         {
             DropCurrent();

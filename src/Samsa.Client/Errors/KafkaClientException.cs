@@ -166,3 +166,21 @@ public sealed class ClientConfigException : KafkaClientException
     {
     }
 }
+
+/// <summary>A broker's response could not be decoded at the version negotiated: the connection is closed, and retrying would fail the same way.</summary>
+public sealed class KafkaProtocolException : KafkaClientException
+{
+    public KafkaProtocolException()
+    {
+    }
+
+    public KafkaProtocolException(string message)
+        : base(message)
+    {
+    }
+
+    public KafkaProtocolException(string message, Exception? innerException)
+        : base(message, innerException)
+    {
+    }
+}

@@ -35,6 +35,21 @@ internal sealed class MetadataManager : IDisposable
 
     public ClusterMetadata Current => Volatile.Read(ref _current);
 
+    /// <summary>Adds topics to those every refresh asks about (a consumer's assigned topics).</summary>
+    public void Track(IEnumerable<string> topics)
+    {
+        lock (_lock)
+        {
+            foreach (var topic in topics)
+            {
+                if (_tracked.Add(topic))
+                {
+                    _stale = true;
+                }
+            }
+        }
+    }
+
     /// <summary>Marks the metadata out of date: the next lookup refreshes it (after NOT_LEADER_OR_FOLLOWER and the like).</summary>
     public void RequestUpdate() => Volatile.Write(ref _stale, true);
 

@@ -522,9 +522,16 @@ internal sealed class BrokerConnection : IAsyncDisposable
             }
             catch (Exception e)
             {
-                OnFailure(e is ProtocolDecodeException
-                    ? new BrokerConnectionException($"cannot decode the {ApiKey} v{Version} response of broker {connection.Name}: {e.Message}", e)
-                    : e);
+                if (e is ProtocolDecodeException)
+                {
+                    var error = new KafkaProtocolException($"cannot decode the {ApiKey} v{Version} response of broker {connection.Name}: {e.Message}", e);
+                    OnFailure(error);
+                    connection.Close(new BrokerConnectionException($"connection to broker {connection.Name} was closed after an undecodable response", error));
+                }
+                else
+                {
+                    OnFailure(e);
+                }
             }
         }
 

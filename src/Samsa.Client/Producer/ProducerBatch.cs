@@ -31,6 +31,9 @@ internal sealed class ProducerBatch : IDisposable
 
     public int Attempts { get; set; }
 
+    /// <summary>Why the last attempt failed, for the message when the batch finally expires.</summary>
+    public KafkaClientException? LastError { get; set; }
+
     /// <summary>Stopwatch timestamp before which a retry must not be sent.</summary>
     public long RetryAt { get; set; }
 
@@ -54,6 +57,7 @@ internal sealed class ProducerBatch : IDisposable
         _records = null;
         ReservedBytes = 0;
         Attempts = 0;
+        LastError = null;
         RetryAt = 0;
         CreatedAt = Stopwatch.GetTimestamp();
         Done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -233,8 +233,10 @@ internal sealed class ProducerSender : IAsyncDisposable
         {
             foreach (var batch in expired)
             {
+                var cause = batch.LastError is null ? string.Empty : $" (last error: {batch.LastError.Message})";
                 Finish(batch, new KafkaTimeoutException(
-                    $"{batch.Count} record(s) for {batch.Partition.Topic}-{batch.Partition.PartitionId} expired: {_config.DeliveryTimeoutMs} ms (delivery.timeout.ms) passed since the batch was created"));
+                    $"{batch.Count} record(s) for {batch.Partition.Topic}-{batch.Partition.PartitionId} expired: {_config.DeliveryTimeoutMs} ms (delivery.timeout.ms) passed since the batch was created{cause}",
+                    batch.LastError));
             }
         }
 
@@ -415,6 +417,7 @@ internal sealed class ProducerSender : IAsyncDisposable
         }
 
         batch.Attempts++;
+        batch.LastError = error;
         batch.RetryAt = now + _retryBackoff.Delay(batch.Attempts - 1).Ticks * Stopwatch.Frequency / TimeSpan.TicksPerSecond;
         lock (queue.Lock)
         {
