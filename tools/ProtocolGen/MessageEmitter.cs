@@ -673,7 +673,7 @@ internal sealed class MessageEmitter
             case TypeKind.Records:
                 throw Invalid(field, "records cannot be a tagged field");
             case TypeKind.Array:
-                _w.Line("using var buffer = new ProtocolWriter();");
+                _w.Line("var buffer = writer.RentScratch();");
                 WriteValue("buffer", field.Type, access, taggedDomain, field, label, tagged: true);
                 _w.Line($"TaggedFields.WriteBuffered(writer, {tag}, buffer);");
                 break;
@@ -697,7 +697,7 @@ internal sealed class MessageEmitter
                     _w.Open("else");
                 }
 
-                _w.Line("using var buffer = new ProtocolWriter();");
+                _w.Line("var buffer = writer.RentScratch();");
                 if (nullable == True)
                 {
                     _w.Line("buffer.WriteUnsignedVarInt(1);");

@@ -111,7 +111,7 @@ public sealed class ConsumerGroupMemberMetadataValue : IProtocolMessage<Consumer
             }
             else
             {
-                using var buffer = new ProtocolWriter();
+                var buffer = writer.RentScratch();
                 buffer.WriteUnsignedVarInt(1);
                 ClassicMemberMetadata.Write(buffer, version);
                 TaggedFields.WriteBuffered(writer, 0, buffer);

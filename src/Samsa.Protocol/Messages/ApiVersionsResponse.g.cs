@@ -103,7 +103,7 @@ public sealed class ApiVersionsResponse : IResponseMessage, IProtocolMessage<Api
             TaggedFields.WriteUnknownBelow(writer, UnknownTaggedFields, ref nextUnknown, 0);
             if (writeSupportedFeatures)
             {
-                using var buffer = new ProtocolWriter();
+                var buffer = writer.RentScratch();
                 if (SupportedFeatures is null) throw GeneratedCodeSupport.NullField("ApiVersionsResponse", "SupportedFeatures", version);
                 buffer.WriteCompactArrayLength(SupportedFeatures.Count);
                 foreach (var element in SupportedFeatures)
@@ -121,7 +121,7 @@ public sealed class ApiVersionsResponse : IResponseMessage, IProtocolMessage<Api
             TaggedFields.WriteUnknownBelow(writer, UnknownTaggedFields, ref nextUnknown, 2);
             if (writeFinalizedFeatures)
             {
-                using var buffer = new ProtocolWriter();
+                var buffer = writer.RentScratch();
                 if (FinalizedFeatures is null) throw GeneratedCodeSupport.NullField("ApiVersionsResponse", "FinalizedFeatures", version);
                 buffer.WriteCompactArrayLength(FinalizedFeatures.Count);
                 foreach (var element in FinalizedFeatures)

@@ -78,7 +78,7 @@ public sealed class BeginQuorumEpochResponse : IResponseMessage, IProtocolMessag
             TaggedFields.WriteUnknownBelow(writer, UnknownTaggedFields, ref nextUnknown, 0);
             if (writeNodeEndpoints)
             {
-                using var buffer = new ProtocolWriter();
+                var buffer = writer.RentScratch();
                 if (NodeEndpoints is null) throw GeneratedCodeSupport.NullField("BeginQuorumEpochResponse", "NodeEndpoints", version);
                 buffer.WriteCompactArrayLength(NodeEndpoints.Count);
                 foreach (var element in NodeEndpoints)

@@ -79,7 +79,7 @@ public sealed class BrokerHeartbeatRequest : IRequestMessage, IProtocolMessage<B
         TaggedFields.WriteUnknownBelow(writer, UnknownTaggedFields, ref nextUnknown, 0);
         if (writeOfflineLogDirs)
         {
-            using var buffer = new ProtocolWriter();
+            var buffer = writer.RentScratch();
             if (OfflineLogDirs is null) throw GeneratedCodeSupport.NullField("BrokerHeartbeatRequest", "OfflineLogDirs", version);
             buffer.WriteCompactArrayLength(OfflineLogDirs.Count);
             foreach (var element in OfflineLogDirs)

@@ -191,7 +191,7 @@ public sealed class FetchRequest : IRequestMessage, IProtocolMessage<FetchReques
             if (writeReplicaState)
             {
                 if (ReplicaState is null) throw GeneratedCodeSupport.NullField("FetchRequest", "ReplicaState", version);
-                using var buffer = new ProtocolWriter();
+                var buffer = writer.RentScratch();
                 ReplicaState.Write(buffer, version);
                 TaggedFields.WriteBuffered(writer, 1, buffer);
             }

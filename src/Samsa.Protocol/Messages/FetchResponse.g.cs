@@ -104,7 +104,7 @@ public sealed class FetchResponse : IResponseMessage, IProtocolMessage<FetchResp
             TaggedFields.WriteUnknownBelow(writer, UnknownTaggedFields, ref nextUnknown, 0);
             if (writeNodeEndpoints)
             {
-                using var buffer = new ProtocolWriter();
+                var buffer = writer.RentScratch();
                 if (NodeEndpoints is null) throw GeneratedCodeSupport.NullField("FetchResponse", "NodeEndpoints", version);
                 buffer.WriteCompactArrayLength(NodeEndpoints.Count);
                 foreach (var element in NodeEndpoints)
@@ -535,7 +535,7 @@ public sealed class FetchResponse : IResponseMessage, IProtocolMessage<FetchResp
                 if (writeDivergingEpoch)
                 {
                     if (DivergingEpoch is null) throw GeneratedCodeSupport.NullField("FetchResponse.PartitionData", "DivergingEpoch", version);
-                    using var buffer = new ProtocolWriter();
+                    var buffer = writer.RentScratch();
                     DivergingEpoch.Write(buffer, version);
                     TaggedFields.WriteBuffered(writer, 0, buffer);
                 }
@@ -543,7 +543,7 @@ public sealed class FetchResponse : IResponseMessage, IProtocolMessage<FetchResp
                 if (writeCurrentLeader)
                 {
                     if (CurrentLeader is null) throw GeneratedCodeSupport.NullField("FetchResponse.PartitionData", "CurrentLeader", version);
-                    using var buffer = new ProtocolWriter();
+                    var buffer = writer.RentScratch();
                     CurrentLeader.Write(buffer, version);
                     TaggedFields.WriteBuffered(writer, 1, buffer);
                 }
@@ -551,7 +551,7 @@ public sealed class FetchResponse : IResponseMessage, IProtocolMessage<FetchResp
                 if (writeSnapshotId)
                 {
                     if (SnapshotId is null) throw GeneratedCodeSupport.NullField("FetchResponse.PartitionData", "SnapshotId", version);
-                    using var buffer = new ProtocolWriter();
+                    var buffer = writer.RentScratch();
                     SnapshotId.Write(buffer, version);
                     TaggedFields.WriteBuffered(writer, 2, buffer);
                 }

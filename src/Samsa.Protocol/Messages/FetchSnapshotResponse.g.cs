@@ -75,7 +75,7 @@ public sealed class FetchSnapshotResponse : IResponseMessage, IProtocolMessage<F
         TaggedFields.WriteUnknownBelow(writer, UnknownTaggedFields, ref nextUnknown, 0);
         if (writeNodeEndpoints)
         {
-            using var buffer = new ProtocolWriter();
+            var buffer = writer.RentScratch();
             if (NodeEndpoints is null) throw GeneratedCodeSupport.NullField("FetchSnapshotResponse", "NodeEndpoints", version);
             buffer.WriteCompactArrayLength(NodeEndpoints.Count);
             foreach (var element in NodeEndpoints)
@@ -330,7 +330,7 @@ public sealed class FetchSnapshotResponse : IResponseMessage, IProtocolMessage<F
             if (writeCurrentLeader)
             {
                 if (CurrentLeader is null) throw GeneratedCodeSupport.NullField("FetchSnapshotResponse.PartitionSnapshot", "CurrentLeader", version);
-                using var buffer = new ProtocolWriter();
+                var buffer = writer.RentScratch();
                 CurrentLeader.Write(buffer, version);
                 TaggedFields.WriteBuffered(writer, 0, buffer);
             }

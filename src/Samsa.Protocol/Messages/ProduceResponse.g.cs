@@ -82,7 +82,7 @@ public sealed class ProduceResponse : IResponseMessage, IProtocolMessage<Produce
             TaggedFields.WriteUnknownBelow(writer, UnknownTaggedFields, ref nextUnknown, 0);
             if (writeNodeEndpoints)
             {
-                using var buffer = new ProtocolWriter();
+                var buffer = writer.RentScratch();
                 if (NodeEndpoints is null) throw GeneratedCodeSupport.NullField("ProduceResponse", "NodeEndpoints", version);
                 buffer.WriteCompactArrayLength(NodeEndpoints.Count);
                 foreach (var element in NodeEndpoints)
@@ -419,7 +419,7 @@ public sealed class ProduceResponse : IResponseMessage, IProtocolMessage<Produce
                 if (writeCurrentLeader)
                 {
                     if (CurrentLeader is null) throw GeneratedCodeSupport.NullField("ProduceResponse.PartitionProduceResponse", "CurrentLeader", version);
-                    using var buffer = new ProtocolWriter();
+                    var buffer = writer.RentScratch();
                     CurrentLeader.Write(buffer, version);
                     TaggedFields.WriteBuffered(writer, 0, buffer);
                 }

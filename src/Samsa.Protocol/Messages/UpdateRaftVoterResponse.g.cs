@@ -58,7 +58,7 @@ public sealed class UpdateRaftVoterResponse : IResponseMessage, IProtocolMessage
         if (writeCurrentLeader)
         {
             if (CurrentLeader is null) throw GeneratedCodeSupport.NullField("UpdateRaftVoterResponse", "CurrentLeader", version);
-            using var buffer = new ProtocolWriter();
+            var buffer = writer.RentScratch();
             CurrentLeader.Write(buffer, version);
             TaggedFields.WriteBuffered(writer, 0, buffer);
         }

@@ -69,7 +69,7 @@ public sealed class VoteResponse : IResponseMessage, IProtocolMessage<VoteRespon
         TaggedFields.WriteUnknownBelow(writer, UnknownTaggedFields, ref nextUnknown, 0);
         if (writeNodeEndpoints)
         {
-            using var buffer = new ProtocolWriter();
+            var buffer = writer.RentScratch();
             if (NodeEndpoints is null) throw GeneratedCodeSupport.NullField("VoteResponse", "NodeEndpoints", version);
             buffer.WriteCompactArrayLength(NodeEndpoints.Count);
             foreach (var element in NodeEndpoints)

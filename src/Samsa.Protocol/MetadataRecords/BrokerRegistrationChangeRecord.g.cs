@@ -92,7 +92,7 @@ public sealed class BrokerRegistrationChangeRecord : IMetadataRecord, IProtocolM
         TaggedFields.WriteUnknownBelow(writer, UnknownTaggedFields, ref nextUnknown, 2);
         if (writeLogDirs)
         {
-            using var buffer = new ProtocolWriter();
+            var buffer = writer.RentScratch();
             if (LogDirs is null) throw GeneratedCodeSupport.NullField("BrokerRegistrationChangeRecord", "LogDirs", version);
             buffer.WriteCompactArrayLength(LogDirs.Count);
             foreach (var element in LogDirs)

@@ -123,7 +123,7 @@ public sealed class PartitionChangeRecord : IMetadataRecord, IProtocolMessage<Pa
         TaggedFields.WriteUnknownBelow(writer, UnknownTaggedFields, ref nextUnknown, 0);
         if (writeIsr)
         {
-            using var buffer = new ProtocolWriter();
+            var buffer = writer.RentScratch();
             if (Isr is null)
             {
                 buffer.WriteCompactArrayLength(-1);
@@ -147,7 +147,7 @@ public sealed class PartitionChangeRecord : IMetadataRecord, IProtocolMessage<Pa
         TaggedFields.WriteUnknownBelow(writer, UnknownTaggedFields, ref nextUnknown, 2);
         if (writeReplicas)
         {
-            using var buffer = new ProtocolWriter();
+            var buffer = writer.RentScratch();
             if (Replicas is null)
             {
                 buffer.WriteCompactArrayLength(-1);
@@ -165,7 +165,7 @@ public sealed class PartitionChangeRecord : IMetadataRecord, IProtocolMessage<Pa
         TaggedFields.WriteUnknownBelow(writer, UnknownTaggedFields, ref nextUnknown, 3);
         if (writeRemovingReplicas)
         {
-            using var buffer = new ProtocolWriter();
+            var buffer = writer.RentScratch();
             if (RemovingReplicas is null)
             {
                 buffer.WriteCompactArrayLength(-1);
@@ -183,7 +183,7 @@ public sealed class PartitionChangeRecord : IMetadataRecord, IProtocolMessage<Pa
         TaggedFields.WriteUnknownBelow(writer, UnknownTaggedFields, ref nextUnknown, 4);
         if (writeAddingReplicas)
         {
-            using var buffer = new ProtocolWriter();
+            var buffer = writer.RentScratch();
             if (AddingReplicas is null)
             {
                 buffer.WriteCompactArrayLength(-1);
@@ -207,7 +207,7 @@ public sealed class PartitionChangeRecord : IMetadataRecord, IProtocolMessage<Pa
         TaggedFields.WriteUnknownBelow(writer, UnknownTaggedFields, ref nextUnknown, 6);
         if (writeEligibleLeaderReplicas)
         {
-            using var buffer = new ProtocolWriter();
+            var buffer = writer.RentScratch();
             if (EligibleLeaderReplicas is null)
             {
                 buffer.WriteCompactArrayLength(-1);
@@ -225,7 +225,7 @@ public sealed class PartitionChangeRecord : IMetadataRecord, IProtocolMessage<Pa
         TaggedFields.WriteUnknownBelow(writer, UnknownTaggedFields, ref nextUnknown, 7);
         if (writeLastKnownElr)
         {
-            using var buffer = new ProtocolWriter();
+            var buffer = writer.RentScratch();
             if (LastKnownElr is null)
             {
                 buffer.WriteCompactArrayLength(-1);
@@ -243,7 +243,7 @@ public sealed class PartitionChangeRecord : IMetadataRecord, IProtocolMessage<Pa
         TaggedFields.WriteUnknownBelow(writer, UnknownTaggedFields, ref nextUnknown, 8);
         if (writeDirectories)
         {
-            using var buffer = new ProtocolWriter();
+            var buffer = writer.RentScratch();
             if (Directories is null)
             {
                 buffer.WriteCompactArrayLength(-1);

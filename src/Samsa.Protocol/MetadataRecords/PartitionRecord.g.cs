@@ -172,7 +172,7 @@ public sealed class PartitionRecord : IMetadataRecord, IProtocolMessage<Partitio
         TaggedFields.WriteUnknownBelow(writer, UnknownTaggedFields, ref nextUnknown, 1);
         if (writeEligibleLeaderReplicas)
         {
-            using var buffer = new ProtocolWriter();
+            var buffer = writer.RentScratch();
             if (EligibleLeaderReplicas is null)
             {
                 buffer.WriteCompactArrayLength(-1);
@@ -190,7 +190,7 @@ public sealed class PartitionRecord : IMetadataRecord, IProtocolMessage<Partitio
         TaggedFields.WriteUnknownBelow(writer, UnknownTaggedFields, ref nextUnknown, 2);
         if (writeLastKnownElr)
         {
-            using var buffer = new ProtocolWriter();
+            var buffer = writer.RentScratch();
             if (LastKnownElr is null)
             {
                 buffer.WriteCompactArrayLength(-1);

@@ -132,7 +132,7 @@ public sealed class RegisterBrokerRecord : IMetadataRecord, IProtocolMessage<Reg
         TaggedFields.WriteUnknownBelow(writer, UnknownTaggedFields, ref nextUnknown, 0);
         if (writeLogDirs)
         {
-            using var buffer = new ProtocolWriter();
+            var buffer = writer.RentScratch();
             if (LogDirs is null) throw GeneratedCodeSupport.NullField("RegisterBrokerRecord", "LogDirs", version);
             buffer.WriteCompactArrayLength(LogDirs.Count);
             foreach (var element in LogDirs)

@@ -22,6 +22,7 @@ public sealed class ProtocolWriter : IBufferWriter<byte>, IDisposable
     private readonly List<byte[]> _rented = [];
     private readonly List<SafeFileHandle> _referencedFiles = [];
     private byte[] _buffer = [];
+    private ProtocolWriter? _scratch;
     private int _pendingStart;
     private int _position;
     private long _sealedLength;
@@ -304,9 +305,22 @@ public sealed class ProtocolWriter : IBufferWriter<byte>, IDisposable
         return _buffer.AsSpan(_position);
     }
 
+    /// <summary>
+    /// An empty writer for a tagged value, which must be encoded before its size prefix can be written. It belongs
+    /// to this writer and is reused, so tagged structs (a partition's CurrentLeader in a Fetch or Produce response)
+    /// cost no allocation once it exists; a tagged value nested in it uses the scratch writer's own.
+    /// </summary>
+    internal ProtocolWriter RentScratch()
+    {
+        var scratch = _scratch ??= new ProtocolWriter();
+        scratch.Reset();
+        return scratch;
+    }
+
     /// <summary>Empties the writer for reuse, keeping one buffer.</summary>
     public void Reset()
     {
+        _scratch?.Reset();
         ReleaseFiles();
         _chunks.Clear();
         for (var i = 1; i < _rented.Count; i++)
@@ -327,6 +341,7 @@ public sealed class ProtocolWriter : IBufferWriter<byte>, IDisposable
 
     public void Dispose()
     {
+        _scratch?.Dispose();
         ReleaseFiles();
         foreach (var array in _rented)
         {

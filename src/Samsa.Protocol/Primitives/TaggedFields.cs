@@ -86,8 +86,10 @@ internal static class TaggedFields
     public static void WriteBuffered(ProtocolWriter writer, int tag, ProtocolWriter value)
     {
         WriteHeader(writer, tag, checked((int)value.Length));
-        foreach (var chunk in value.GetChunks())
+        var chunks = value.GetChunks();
+        for (var i = 0; i < chunks.Count; i++) // foreach over the interface would box an enumerator per tagged value
         {
+            var chunk = chunks[i];
             if (chunk.IsFileRegion)
             {
                 throw new InvalidOperationException("a tagged field cannot reference a file region");

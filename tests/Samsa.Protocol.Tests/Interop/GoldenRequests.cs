@@ -38,22 +38,81 @@ internal static class GoldenRequests
 
         Assert.Contains(requests, r => r.Decoded.Body is MetadataRequest m && (m.Topics is null || m.Topics.Exists(t => t.Name == broker.Topic)));
 
-        var produce = Assert.Single(requests, r => r.Decoded.Api!.Key == ApiKey.Produce);
-        var body = Assert.IsType<ProduceRequest>(produce.Decoded.Body);
-        Assert.Equal(acks, body.Acks);
-        var topic = Assert.Single(body.TopicData);
-        Assert.Equal(broker.Topic, topic.Name);
-        var partition = Assert.Single(topic.PartitionData);
-        Assert.Equal(0, partition.Index);
+        // Every Produce request names the one partition, carries one v2 batch with a valid CRC in the codec asked for.
+        var produces = ProduceRequests(broker);
+        Assert.NotEmpty(produces);
+        foreach (var body in produces)
+        {
+            Assert.Equal(acks, body.Acks);
+            var topic = Assert.Single(body.TopicData);
+            Assert.Equal(broker.Topic, topic.Name);
+            var partition = Assert.Single(topic.PartitionData);
+            Assert.Equal(0, partition.Index);
 
-        var records = Assert.IsType<MemoryRecords>(partition.Records).Bytes.Span;
-        var batch = RecordBatchHeader.Read(records);
-        Assert.Equal(RecordBatchHeader.CurrentMagic, batch.Magic);
-        Assert.Equal(codec, batch.Compression);
-        Assert.Equal(records.Length, batch.TotalSize);
-        Assert.Equal(1, batch.RecordsCount);
-        Assert.True(RecordBatchHeader.IsCrcValid(records), "batch CRC");
+            var records = Assert.IsType<MemoryRecords>(partition.Records).Bytes.Span;
+            var batch = RecordBatchHeader.Read(records);
+            Assert.Equal(RecordBatchHeader.CurrentMagic, batch.Magic);
+            Assert.Equal(codec, batch.Compression);
+            Assert.Equal(records.Length, batch.TotalSize);
+            Assert.True(RecordBatchHeader.IsCrcValid(records), "batch CRC");
+            var validation = RecordBatchValidator.ValidateProduceRecords(records, RecordBatchValidationOptions.Produce);
+            Assert.True(validation.IsValid, $"{validation.Error}: {validation.Message}");
+        }
     }
+
+    /// <summary>
+    /// Decompresses and decodes every batch the client produced, in the order it sent them, and checks the records
+    /// are exactly <paramref name="expected"/>: keys, values and headers byte for byte, CreateTime timestamps equal
+    /// to those given, or within [<paramref name="clientStarted"/>, <paramref name="clientExited"/>] where the client
+    /// chose them, and offset deltas counting from 0 in each batch.
+    /// </summary>
+    public static void AssertRecords(CaptureBroker broker, IReadOnlyList<GoldenRecord> expected, long clientStarted, long clientExited, ITestOutputHelper output)
+    {
+        var actual = new List<string>();
+        var timestamps = new List<long>();
+        using var reader = new RecordBatchReader();
+        foreach (var body in ProduceRequests(broker))
+        {
+            var records = ((MemoryRecords)body.TopicData[0].PartitionData[0].Records!).Bytes.Span;
+            var enumerator = reader.Read(records, out var header);
+            Assert.False(header.IsLogAppendTime, "a client sends CreateTime batches");
+            Assert.Equal(0, header.BaseOffset);
+            output.WriteLine($"batch: {header.Compression}, {header.RecordsCount} records, {records.Length} bytes, producer id {header.ProducerId}");
+            var index = 0;
+            var maxTimestamp = long.MinValue;
+            foreach (var record in enumerator)
+            {
+                Assert.Equal(index++, record.OffsetDelta);
+                actual.Add(GoldenRecord.Describe(record));
+                timestamps.Add(record.Timestamp);
+                maxTimestamp = Math.Max(maxTimestamp, record.Timestamp);
+            }
+
+            Assert.Equal(header.RecordsCount, index);
+            Assert.Equal(maxTimestamp, header.MaxTimestamp);
+        }
+
+        Assert.Equal(expected.Select(r => r.Describe()), actual);
+        for (var i = 0; i < expected.Count; i++)
+        {
+            if (expected[i].Timestamp is { } given)
+            {
+                Assert.Equal(given, timestamps[i]);
+            }
+            else
+            {
+                Assert.InRange(timestamps[i], clientStarted, clientExited);
+            }
+        }
+    }
+
+    /// <summary>The Produce requests the broker received, in the order the client sent them.</summary>
+    private static List<ProduceRequest> ProduceRequests(CaptureBroker broker) =>
+        [.. broker.Requests
+            .Where(r => r.Decoded.Api?.Key == ApiKey.Produce)
+            .OrderBy(r => r.Connection)
+            .ThenBy(r => r.Decoded.Header!.CorrelationId)
+            .Select(r => Assert.IsType<ProduceRequest>(r.Decoded.Body))];
 
     private static byte[] ReEncode(DecodedRequest decoded)
     {
