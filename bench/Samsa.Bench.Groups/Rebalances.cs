@@ -109,7 +109,8 @@ internal sealed class PollingMember : IDisposable
             }
 
             _consumer.Close();
-        }) { IsBackground = true };
+        })
+        { IsBackground = true };
         _thread.Start();
     }
 
