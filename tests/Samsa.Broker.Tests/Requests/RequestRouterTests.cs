@@ -32,7 +32,11 @@ public sealed class RequestRouterTests : IAsyncLifetime
         Assert.Equal(((short)2, (short)7), versions[ApiKey.CreateTopics]);
         Assert.Equal(((short)1, (short)6), versions[ApiKey.DeleteTopics]);
         Assert.False(versions.ContainsKey(ApiKey.InitProducerId));
-        Assert.False(versions.ContainsKey(ApiKey.JoinGroup));
+        Assert.Equal(((short)2, (short)9), versions[ApiKey.OffsetCommit]);
+        Assert.Equal(((short)1, (short)9), versions[ApiKey.OffsetFetch]);
+        Assert.Equal(((short)0, (short)9), versions[ApiKey.JoinGroup]);
+        Assert.Equal(((short)0, (short)1), versions[ApiKey.ConsumerGroupHeartbeat]);
+        Assert.False(versions.ContainsKey(ApiKey.TxnOffsetCommit));
         if (version >= 3)
         {
             Assert.Contains(response.FinalizedFeatures, f => f.Name == "metadata.version" && f.MaxVersionLevel == 21);
