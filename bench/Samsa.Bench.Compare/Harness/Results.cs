@@ -29,7 +29,8 @@ internal sealed record RunSettings(
     double LatencySeconds,
     string[] LatencyAcks,
     int[] LatencyPartitions,
-    int LingerMs);
+    int LingerMs,
+    int BatchBytes = 1_000_000);
 
 /// <summary>One configuration (size, acks, partitions) measured <c>Repeats</c> times.</summary>
 internal sealed class ThroughputResult
@@ -54,7 +55,11 @@ internal sealed record PhaseRun(
     double MBPerSec,
     bool HitDeadline,
     long Failed,
-    string? Error);
+    string? Error)
+{
+    /// <summary>The broker's CPU, GCs and allocation during this pass, when the run was given its pid.</summary>
+    public BrokerUsage? Broker { get; init; }
+}
 
 /// <summary>End-to-end latency at a fixed rate for one configuration, <c>Repeats</c> times.</summary>
 internal sealed class LatencyResult
