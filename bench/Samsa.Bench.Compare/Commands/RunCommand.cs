@@ -136,6 +136,10 @@ internal static class RunCommand
 
             using var probe = BrokerProbe.Open(brokerPid, log);
             await new BenchRun(driver, system, settings, budget, log, probe).MeasureAsync(result, throughput, latency, ct);
+            if (probe is { GcUnavailable: null })
+            {
+                result.BrokerAllocationsByType = probe.TopAllocatedTypes(15).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+            }
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {

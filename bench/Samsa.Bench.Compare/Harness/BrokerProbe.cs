@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Tracing;
 using System.Globalization;
 using Microsoft.Diagnostics.NETCore.Client;
@@ -16,6 +17,7 @@ namespace Samsa.Bench.Compare.Harness;
 internal sealed class BrokerProbe : IDisposable
 {
     private readonly int _pid;
+    private readonly ConcurrentDictionary<string, long> _allocatedByType = new(StringComparer.Ordinal);
     private readonly EventPipeSession? _session;
     private readonly Task? _pump;
     private long _gen0;
@@ -35,7 +37,11 @@ internal sealed class BrokerProbe : IDisposable
             _session = new DiagnosticsClient(pid).StartEventPipeSession([provider], requestRundown: false);
             var source = new EventPipeEventSource(_session.EventStream);
             source.Clr.GCStart += e => Interlocked.Increment(ref e.Depth == 0 ? ref _gen0 : ref e.Depth == 1 ? ref _gen1 : ref _gen2);
-            source.Clr.GCAllocationTick += e => Interlocked.Add(ref _allocated, e.AllocationAmount64);
+            source.Clr.GCAllocationTick += e =>
+            {
+                Interlocked.Add(ref _allocated, e.AllocationAmount64);
+                _allocatedByType.AddOrUpdate(e.TypeName ?? "?", e.AllocationAmount64, (_, sum) => sum + e.AllocationAmount64);
+            };
             _pump = Task.Factory.StartNew(source.Process, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
         catch (Exception e) when (e is ServerNotAvailableException or UnsupportedCommandException or IOException or UnauthorizedAccessException or TimeoutException)
@@ -63,6 +69,10 @@ internal sealed class BrokerProbe : IDisposable
 
         return new BrokerProbe(id, log);
     }
+
+    /// <summary>The types that took most of the sampled allocation volume over the whole run, largest first.</summary>
+    public IReadOnlyList<KeyValuePair<string, long>> TopAllocatedTypes(int count) =>
+        [.. _allocatedByType.OrderByDescending(kv => kv.Value).Take(count)];
 
     public BrokerSample Sample() => new(
         CpuSeconds(_pid),
