@@ -128,8 +128,10 @@ public sealed class BrokerServer : IAsyncDisposable
                 FlushSchedulerIntervalMs = config.Get(BrokerConfigs.LogFlushSchedulerIntervalMs),
                 FlushOffsetCheckpointIntervalMs = config.Get(BrokerConfigs.LogFlushOffsetCheckpointIntervalMs),
                 FlushStartOffsetCheckpointIntervalMs = config.Get(BrokerConfigs.LogFlushStartOffsetCheckpointIntervalMs),
+                Cleaner = LogCleanerSettings.From(config),
                 LoggerFactory = loggerFactory,
             });
+            LogCleanerSettings.Follow(config, logs.Cleaner);
             var replicas = new ReplicaManager(config.NodeId, logs, resolver, loggerFactory);
             loader.AddPublisher(replicas);
             loader.AddPublisher(new DynamicConfigPublisher(config, replicas, loggerFactory));

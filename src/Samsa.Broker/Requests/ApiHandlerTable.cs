@@ -29,7 +29,14 @@ public sealed class ApiHandlerTable
         table.Register(new CreateTopicsHandler(services));
         table.Register(new DeleteTopicsHandler(services));
         table.Register(new CreatePartitionsHandler(services));
+        table.Register(new DeleteRecordsHandler(services));
+        table.Register(new OffsetForLeaderEpochHandler(services));
+        table.Register(new DescribeConfigsHandler(services));
+        table.Register(new AlterConfigsHandler(services));
+        table.Register(new DescribeLogDirsHandler(services));
+        table.Register(new IncrementalAlterConfigsHandler(services));
         table.Register(new DescribeClusterHandler(services));
+        table.Register(new DescribeTopicPartitionsHandler(services));
         return table;
     }
 
