@@ -41,8 +41,7 @@ internal static class Program
         var parse = CreateRoot().Parse(args);
         if (parse.Errors.Count > 0 && !IsHelp(args))
         {
-            var command = parse.CommandResult.Command;
-            var path = command is RootCommand ? "samsa" : $"samsa {string.Join(" ", Path(parse))}";
+            var path = Run.CommandPath(parse);
             await System.Console.Error.WriteLineAsync($"{path}: {parse.Errors[0].Message} (see '{path} --help')");
             return CliException.UsageExitCode;
         }
@@ -52,15 +51,4 @@ internal static class Program
     }
 
     private static bool IsHelp(string[] args) => args.Any(a => a is "--help" or "-h" or "-?");
-
-    private static Stack<string> Path(ParseResult parse)
-    {
-        var names = new Stack<string>();
-        for (var result = parse.CommandResult; result is not null && result.Command is not RootCommand; result = result.Parent as System.CommandLine.Parsing.CommandResult)
-        {
-            names.Push(result.Command.Name);
-        }
-
-        return names;
-    }
 }

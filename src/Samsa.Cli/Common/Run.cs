@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using Samsa.Client.Errors;
 using Samsa.Protocol.Errors;
 
@@ -28,7 +29,7 @@ internal static class Run
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             var (message, code) = Describe(e);
-            await Console.Error.WriteLineAsync($"samsa {parse.CommandResult.Command.Name}: {message}");
+            await Console.Error.WriteLineAsync($"{CommandPath(parse)}: {message}");
             if (parse.GetValue(Verbose))
             {
                 await Console.Error.WriteLineAsync(e.ToString());
@@ -36,6 +37,18 @@ internal static class Run
 
             return code;
         }
+    }
+
+    /// <summary>"samsa topic create" for the command being run.</summary>
+    public static string CommandPath(ParseResult parse)
+    {
+        var names = new Stack<string>();
+        for (var result = parse.CommandResult; result is not null && result.Command is not RootCommand; result = result.Parent as CommandResult)
+        {
+            names.Push(result.Command.Name);
+        }
+
+        return string.Join(' ', ["samsa", .. names]);
     }
 
     /// <summary>What went wrong, and what to do about it.</summary>
