@@ -21,7 +21,7 @@ internal sealed partial class ClassicGroupMember
         try
         {
             var connection = await CoordinatorAsync(ct).ConfigureAwait(false);
-            var version = connection.Versions.Pick(ApiKey.LeaveGroup, connection.Name, maxWanted: 5);
+            var version = connection.Versions.Pick(ApiKey.LeaveGroup, connection.Name, maxWanted: 1);
             var request = version >= 3
                 ? new LeaveGroupRequest { GroupId = GroupId, Members = [new LeaveGroupRequest.MemberIdentity { MemberId = MemberId }] }
                 : new LeaveGroupRequest { GroupId = GroupId, MemberId = MemberId };
@@ -109,7 +109,7 @@ internal sealed partial class ClassicGroupMember
     private async Task<ErrorCode> SendHeartbeatAsync(CancellationToken ct)
     {
         var connection = await CoordinatorAsync(ct).ConfigureAwait(false);
-        var version = connection.Versions.Pick(ApiKey.Heartbeat, connection.Name, maxWanted: 4);
+        var version = connection.Versions.Pick(ApiKey.Heartbeat, connection.Name, maxWanted: 3);
         var request = new HeartbeatRequest
         {
             GroupId = GroupId,
