@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Samsa.Broker.Configuration;
 using Samsa.Broker.Fetch;
+using Samsa.Broker.Groups;
 using Samsa.Broker.Metadata;
 using Samsa.Broker.Partitions;
 using Samsa.Broker.Requests;
@@ -50,9 +51,11 @@ public sealed class BrokerServer : IAsyncDisposable
     private readonly QuorumController _controller;
     private readonly LogManager _logs;
     private readonly ILogger _logger;
+    private readonly CoordinatorLeadership _groupLeadership;
 
-    private BrokerServer(BrokerHost host, BrokerServices services, SingleVoterQuorum quorum, QuorumController controller, LogManager logs, ClusterIdentity identity)
+    private BrokerServer(BrokerHost host, BrokerServices services, SingleVoterQuorum quorum, QuorumController controller, LogManager logs, ClusterIdentity identity, CoordinatorLeadership groupLeadership)
     {
+        _groupLeadership = groupLeadership;
         _logger = services.LoggerFactory.CreateLogger<BrokerServer>();
         Host = host;
         Services = services;
@@ -104,6 +107,7 @@ public sealed class BrokerServer : IAsyncDisposable
         quorum.Register(loader);
         LogManager? logs = null;
         BrokerHost? host = null;
+        CoordinatorLeadership? groupLeadership = null;
         try
         {
             try
@@ -128,14 +132,18 @@ public sealed class BrokerServer : IAsyncDisposable
                 FlushSchedulerIntervalMs = config.Get(BrokerConfigs.LogFlushSchedulerIntervalMs),
                 FlushOffsetCheckpointIntervalMs = config.Get(BrokerConfigs.LogFlushOffsetCheckpointIntervalMs),
                 FlushStartOffsetCheckpointIntervalMs = config.Get(BrokerConfigs.LogFlushStartOffsetCheckpointIntervalMs),
+                Cleaner = LogCleanerSettings.From(config),
                 LoggerFactory = loggerFactory,
             });
+            LogCleanerSettings.Follow(config, logs.Cleaner);
             var replicas = new ReplicaManager(config.NodeId, logs, resolver, loggerFactory);
             loader.AddPublisher(replicas);
             loader.AddPublisher(new DynamicConfigPublisher(config, replicas, loggerFactory));
             replicas.DeleteStrayLogs(loader.Image);
             logs.Start();
             phases.Mark("logs");
+            var (groupCoordinator, leadership) = StartGroupCoordinator(config, loader, replicas, loggerFactory);
+            groupLeadership = leadership;
 
             var services = new BrokerServices
             {
@@ -147,12 +155,15 @@ public sealed class BrokerServer : IAsyncDisposable
                 FetchSessions = new FetchSessionCache(config.Get(BrokerConfigs.MaxIncrementalFetchSessionCacheSlots)),
                 TopicConfigs = resolver,
                 AutoTopics = new AutoTopicCreator(controller, loggerFactory),
+                Groups = groupCoordinator,
+                OffsetsTopic = new OffsetsTopicCreator(controller, config, () => loader.Image, loggerFactory),
                 LoggerFactory = loggerFactory,
             };
             var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var router = new RequestRouter(ApiHandlerTable.Create(services), loggerFactory, ready.Task);
             host = new BrokerHost(config, router, loggerFactory);
-            var server = new BrokerServer(host, services, quorum, controller, logs, identity);
+            var server = new BrokerServer(host, services, quorum, controller, logs, identity, leadership);
+            host.AddShutdownHook("group coordinator", _ => leadership.DisposeAsync().AsTask());
             host.AddShutdownHook("metadata log", _ => server.CloseMetadataAsync());
             host.AddShutdownHook("partition logs", _ => Task.Run(logs.Shutdown, CancellationToken.None));
             try
@@ -178,6 +189,11 @@ public sealed class BrokerServer : IAsyncDisposable
                 await host.DisposeAsync().ConfigureAwait(false);
             }
 
+            if (groupLeadership is not null)
+            {
+                await groupLeadership.DisposeAsync().ConfigureAwait(false);
+            }
+
             logs?.Shutdown();
             await quorum.DisposeAsync().ConfigureAwait(false);
             controller.Dispose();
@@ -185,12 +201,34 @@ public sealed class BrokerServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Completes when every <c>__consumer_offsets</c> partition this broker leads so far has been loaded.</summary>
+    public Task GroupsLoaded => _groupLeadership.Loaded;
+
     /// <summary>Graceful stop (what SIGTERM and Ctrl-C do).</summary>
     public Task StopAsync() => Host.StopAsync();
 
     public async ValueTask DisposeAsync()
     {
         await Host.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The group coordinator over the replica manager and the image; its leadership publisher runs after the replica
+    /// manager's, so the partitions it loads are hosted.
+    /// </summary>
+    private static (GroupCoordinator.GroupCoordinator, CoordinatorLeadership) StartGroupCoordinator(BrokerConfig config, MetadataLoader loader, ReplicaManager replicas, ILoggerFactory loggerFactory)
+    {
+        var topics = new MetadataTopicView(loader);
+        var coordinator = new GroupCoordinator.GroupCoordinator(
+            GroupCoordinatorSettings.From(config),
+            new ReplicaCoordinatorLog(replicas, config),
+            topics,
+            TimeProvider.System,
+            loggerFactory.CreateLogger<GroupCoordinator.GroupCoordinator>());
+        var leadership = new CoordinatorLeadership(coordinator, replicas, config.NodeId, config.Get(BrokerConfigs.OffsetsLoadBufferSize), loggerFactory.CreateLogger<CoordinatorLeadership>());
+        loader.AddPublisher(topics);
+        loader.AddPublisher(leadership);
+        return (coordinator, leadership);
     }
 
     private async Task CloseMetadataAsync()

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Samsa.Broker.Configuration;
 using Samsa.Broker.Fetch;
+using Samsa.Broker.Groups;
 using Samsa.Broker.Metadata;
 using Samsa.Broker.Partitions;
 using Samsa.Metadata.Controller;
@@ -13,7 +14,7 @@ namespace Samsa.Broker;
 
 /// <summary>
 /// What request handlers reach: the configuration, the current metadata image, the replica manager, the
-/// controller (for every metadata change), fetch sessions, storage. Handlers take it in their constructor and keep
+/// controller (for every metadata change), fetch sessions, storage, the group coordinator. Handlers take it in their constructor and keep
 /// only what they use.
 /// </summary>
 public sealed class BrokerServices
@@ -35,6 +36,12 @@ public sealed class BrokerServices
     public required TopicConfigResolver TopicConfigs { get; init; }
 
     public required AutoTopicCreator AutoTopics { get; init; }
+
+    /// <summary>The group coordinator of the <c>__consumer_offsets</c> partitions this broker leads.</summary>
+    public required GroupCoordinator.GroupCoordinator Groups { get; init; }
+
+    /// <summary>Creates <c>__consumer_offsets</c> on the first FindCoordinator.</summary>
+    public required OffsetsTopicCreator OffsetsTopic { get; init; }
 
     public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
 

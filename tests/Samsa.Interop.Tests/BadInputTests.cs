@@ -18,6 +18,12 @@ public sealed class BadInputTests(BrokerFixture fixture) : IClassFixture<BrokerF
         { "header cut short", [0, 0, 0, 3, 0, 3, 0] },
         { "Metadata body cut short", Frame(3, 12, [0x05, 0x00]) },
         { "Produce body of garbage", Frame(0, 9, [.. Enumerable.Repeat((byte)0xee, 40)]) },
+        { "unknown version of a served API", Frame(32, 99, []) },
+        { "array count of 2^31-1 in a small frame", Frame(20, 3, [0x7f, 0xff, 0xff, 0xff, 0, 0, 0, 0]) },
+        { "compact string longer than the frame", FlexibleFrame(3, 12, [0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0x7f]) },
+        { "varint that never ends", FlexibleFrame(75, 0, [.. Enumerable.Repeat((byte)0x80, 32)]) },
+        { "non-flexible body at a flexible version", FlexibleFrame(32, 4, [0, 0, 0, 1, 2, 0, 1, (byte)'t', 0xff, 0xff, 0xff, 0xff, 0, 0]) },
+        { "string where an int32 is expected", Frame(21, 1, [0, 0, 0, 1, 0, 1, (byte)'t', 0, 3, (byte)'a', (byte)'b', (byte)'c']) },
     };
 
     [Theory]
@@ -62,6 +68,9 @@ public sealed class BadInputTests(BrokerFixture fixture) : IClassFixture<BrokerF
         body.CopyTo(frame.AsSpan(14));
         return frame;
     }
+
+    /// <summary>A frame with request header v2 (an empty tagged-field section after the client id).</summary>
+    private static byte[] FlexibleFrame(short apiKey, short version, byte[] body) => Frame(apiKey, version, [0, .. body]);
 
     private static async Task<bool> IsClosedAsync(Socket socket)
     {

@@ -34,6 +34,23 @@ public sealed partial class SamsaBroker : IAsyncDisposable
 
     public string BootstrapServers => $"127.0.0.1:{Port}";
 
+    /// <summary>The running process's id.</summary>
+    public int ProcessId => _process?.Id ?? throw new InvalidOperationException("the broker is not running");
+
+    /// <summary>Resident set size of the process, from /proc (Linux).</summary>
+    public long ResidentBytes()
+    {
+        foreach (var line in File.ReadLines($"/proc/{ProcessId}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+
+        throw new InvalidDataException("no VmRSS in /proc status");
+    }
+
     /// <summary>What the process printed (for failure messages).</summary>
     public string Output
     {

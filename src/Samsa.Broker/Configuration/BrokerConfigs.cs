@@ -56,6 +56,7 @@ public static class BrokerConfigs
     public static readonly ConfigDefinition<int> MinInsyncReplicas = Int("min.insync.replicas", "1", ClusterWide, "In-sync replicas that must have a write for an acks=all produce to succeed.", AtLeast(1));
     public static readonly ConfigDefinition<bool> AutoCreateTopicsEnable = Bool("auto.create.topics.enable", "true", ReadOnly, "Create a topic when a client asks for metadata of, or produces to, one that does not exist.");
     public static readonly ConfigDefinition<bool> DeleteTopicEnable = Bool("delete.topic.enable", "true", ReadOnly, "Allow topics to be deleted.");
+    public static readonly ConfigDefinition<int> MaxRequestPartitionSizeLimit = Int("max.request.partition.size.limit", "2000", ReadOnly, "Most partitions one DescribeTopicPartitions response describes; a client pages through more with its cursor.", AtLeast(1));
     public static readonly ConfigDefinition<int> LogSegmentBytes = Int("log.segment.bytes", "1073741824", ClusterWide, "Size at which a partition's active segment is closed and a new one started.", AtLeast(1024 * 1024));
     public static readonly ConfigDefinition<long?> LogRollMs = NullableLong("log.roll.ms", ClusterWide, "Age at which the active segment is rolled even if not full; unset means log.roll.hours.");
     public static readonly ConfigDefinition<int> LogRollHours = Int("log.roll.hours", "168", ClusterWide, "Segment roll age in hours, used when log.roll.ms is unset.", AtLeast(1));

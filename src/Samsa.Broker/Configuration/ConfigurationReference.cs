@@ -29,6 +29,12 @@ public static class ConfigurationReference
               `read-only` needs a restart, `per-broker` can change for one broker, `cluster-wide` can change for one
               broker or as the default for all. Dynamic values take precedence over the file, a per-broker value over
               the cluster-wide default.
+            - **Live** says when a dynamic change takes effect. `live` keys apply to the running broker at once:
+              the defaults of topic configs (`log.retention.*`, `log.segment.bytes`, `log.cleanup.policy`,
+              `message.max.bytes`, `min.insync.replicas`, ...) reach every partition log without an override, and
+              the log cleaner's thread settings (`log.cleaner.threads`, `.dedupe.buffer.size`, `.io.*`,
+              `.backoff.ms`) restart its threads with the new values. `at restart` keys are stored in the metadata
+              log and shown by DescribeConfigs at once, but the broker uses them from its next start.
             - **Derived values** follow Kafka: `log.retention.ms` over `log.retention.minutes` over
               `log.retention.hours` (negative means unlimited); `log.roll.ms` over `log.roll.hours`;
               `log.roll.jitter.ms` over `log.roll.jitter.hours`; `log.flush.interval.ms` over
@@ -58,13 +64,13 @@ public static class ConfigurationReference
 
             ## All keys
 
-            | key | type | default | valid values | update mode | description |
-            | --- | --- | --- | --- | --- | --- |
+            | key | type | default | valid values | update mode | live | description |
+            | --- | --- | --- | --- | --- | --- | --- |
 
             """);
         foreach (var definition in BrokerConfigs.All)
         {
-            md.Append(CultureInfoInvariant($"| `{definition.Name}` | {TypeName(definition.Type)} | {Code(definition.DefaultText)} | {definition.Validator?.Allowed ?? ""} | {Mode(definition.UpdateMode)} | {definition.Documentation} |\n"));
+            md.Append(CultureInfoInvariant($"| `{definition.Name}` | {TypeName(definition.Type)} | {Code(definition.DefaultText)} | {definition.Validator?.Allowed ?? ""} | {Mode(definition.UpdateMode)} | {Live(definition)} | {definition.Documentation} |\n"));
         }
 
         return md.ToString();
@@ -95,6 +101,14 @@ public static class ConfigurationReference
         ConfigType.Password => "password",
         _ => "string",
     };
+
+    private static string Live(ConfigDefinition definition) =>
+        !definition.IsDynamic ? ""
+        : TopicDefaultKeys.Contains(definition.Name) || Metadata.LogCleanerSettings.ThreadKeys.Contains(definition.Name) ? "live"
+        : "at restart";
+
+    private static readonly HashSet<string> TopicDefaultKeys =
+        [.. Samsa.Metadata.Controller.TopicConfigs.All.SelectMany(Metadata.TopicConfigResolver.BrokerSynonyms)];
 
     private static string Mode(ConfigUpdateMode mode) => mode switch
     {

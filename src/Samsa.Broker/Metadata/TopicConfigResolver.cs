@@ -76,6 +76,37 @@ public sealed class TopicConfigResolver
         return entries;
     }
 
+    /// <summary>
+    /// The broker keys a topic config's default comes from, most specific first (Kafka's synonyms:
+    /// <c>retention.ms</c> from <c>log.retention.ms</c>, <c>.minutes</c>, <c>.hours</c>); empty when none.
+    /// </summary>
+    public static IReadOnlyList<string> BrokerSynonyms(TopicConfigDefinition definition) => definition.Name switch
+    {
+        "retention.ms" => ["log.retention.ms", "log.retention.minutes", "log.retention.hours"],
+        "segment.ms" => ["log.roll.ms", "log.roll.hours"],
+        "segment.jitter.ms" => ["log.roll.jitter.ms", "log.roll.jitter.hours"],
+        "flush.ms" => ["log.flush.interval.ms", "log.flush.scheduler.interval.ms"],
+        _ when definition.BrokerSynonym is { } synonym && BrokerConfigs.Find(synonym) is not null => [synonym],
+        _ => [],
+    };
+
+    /// <summary>
+    /// The levels that set a topic config, highest precedence first, as DescribeConfigs lists them: the topic's
+    /// override, then each broker synonym level by level (dynamic per-broker, dynamic default, static, default).
+    /// </summary>
+    public IReadOnlyList<ConfigSynonym> Synonyms(TopicConfigDefinition definition, IReadOnlyDictionary<string, string> overrides)
+    {
+        var synonyms = new List<ConfigSynonym>();
+        if (overrides.TryGetValue(definition.Name, out var value))
+        {
+            synonyms.Add(new ConfigSynonym(definition.Name, value, ConfigSource.DynamicTopicConfig));
+        }
+
+        var brokerLevels = BrokerSynonyms(definition).SelectMany(name => _config.Describe(name).Synonyms);
+        synonyms.AddRange(brokerLevels.OrderBy(s => s.Source));
+        return synonyms;
+    }
+
     /// <summary>The topic configs that come from broker configs, under the topic names.</summary>
     private Dictionary<string, string> BrokerDefaults()
     {

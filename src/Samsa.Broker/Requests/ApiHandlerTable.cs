@@ -25,11 +25,31 @@ public sealed class ApiHandlerTable
         table.Register(new FetchHandler(services));
         table.Register(new ListOffsetsHandler(services));
         table.Register(new MetadataHandler(services));
+        table.Register(new OffsetCommitHandler(services));
+        table.Register(new OffsetFetchHandler(services));
+        table.Register(new FindCoordinatorHandler(services));
+        table.Register(new JoinGroupHandler(services));
+        table.Register(new HeartbeatHandler(services));
+        table.Register(new LeaveGroupHandler(services));
+        table.Register(new SyncGroupHandler(services));
+        table.Register(new DescribeGroupsHandler(services));
+        table.Register(new ListGroupsHandler(services));
         table.Register(new ApiVersionsHandler(table, services));
         table.Register(new CreateTopicsHandler(services));
         table.Register(new DeleteTopicsHandler(services));
         table.Register(new CreatePartitionsHandler(services));
+        table.Register(new DeleteRecordsHandler(services));
+        table.Register(new OffsetForLeaderEpochHandler(services));
+        table.Register(new DescribeConfigsHandler(services));
+        table.Register(new AlterConfigsHandler(services));
+        table.Register(new DescribeLogDirsHandler(services));
+        table.Register(new DeleteGroupsHandler(services));
+        table.Register(new IncrementalAlterConfigsHandler(services));
+        table.Register(new OffsetDeleteHandler(services));
         table.Register(new DescribeClusterHandler(services));
+        table.Register(new ConsumerGroupHeartbeatHandler(services));
+        table.Register(new ConsumerGroupDescribeHandler(services));
+        table.Register(new DescribeTopicPartitionsHandler(services));
         return table;
     }
 

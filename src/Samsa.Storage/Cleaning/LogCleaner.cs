@@ -31,6 +31,7 @@ public sealed class LogCleaner : IDisposable
     private readonly Lock _totalsLock = new();
     private readonly List<Thread> _threads = [];
     private readonly Lock _onDemandLock = new();
+    private readonly Lock _lifecycleLock = new();
     private CancellationTokenSource? _stop;
     private Cleaner? _onDemand;
     private CleanerTotals _totals = new(0, 0, 0, 0, TimeSpan.Zero);
@@ -46,7 +47,7 @@ public sealed class LogCleaner : IDisposable
     /// <summary>Raised after every successful cleaning (on the cleaning thread).</summary>
     public event Action<CleanerStats>? LogCleaned;
 
-    public LogCleanerOptions Options { get; }
+    public LogCleanerOptions Options { get; private set; }
 
     /// <summary>Whether the background threads run.</summary>
     public bool IsRunning => _threads.Count > 0;
@@ -66,37 +67,70 @@ public sealed class LogCleaner : IDisposable
     /// <summary>Starts the background threads (a no-op when <c>log.cleaner.enable</c> is false or they run).</summary>
     public void Start()
     {
-        if (!Options.Enable || _threads.Count > 0)
+        lock (_lifecycleLock)
         {
-            return;
-        }
+            if (!Options.Enable || _threads.Count > 0)
+            {
+                return;
+            }
 
-        _stop = new CancellationTokenSource();
-        for (var i = 0; i < Options.Threads; i++)
+            _stop = new CancellationTokenSource();
+            for (var i = 0; i < Options.Threads; i++)
+            {
+                var thread = new Thread(RunThread) { IsBackground = true, Name = $"samsa-log-cleaner-{i}" };
+                _threads.Add(thread);
+                thread.Start(_stop.Token);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Applies new settings (a dynamic change of <c>log.cleaner.*</c>), as Kafka reconfigures its cleaner: running
+    /// threads stop (a cleaning in progress is abandoned and redone later), and threads with the new settings start
+    /// if the cleaner was running. The enable flag stays as it was.
+    /// </summary>
+    public void Reconfigure(LogCleanerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Threads);
+        lock (_lifecycleLock)
         {
-            var thread = new Thread(RunThread) { IsBackground = true, Name = $"samsa-log-cleaner-{i}" };
-            _threads.Add(thread);
-            thread.Start(_stop.Token);
+            var wasRunning = IsRunning;
+            Stop();
+            Options = options with { Enable = Options.Enable };
+            lock (_onDemandLock)
+            {
+                _onDemand?.Dispose();
+                _onDemand = null;
+            }
+
+            if (wasRunning)
+            {
+                Start();
+            }
         }
     }
 
     /// <summary>Stops the threads; a cleaning in progress is abandoned (its output deleted) and waited for.</summary>
     public void Stop()
     {
-        if (_stop is null)
+        lock (_lifecycleLock)
         {
-            return;
-        }
+            if (_stop is null)
+            {
+                return;
+            }
 
-        _stop.Cancel();
-        foreach (var thread in _threads)
-        {
-            thread.Join();
-        }
+            _stop.Cancel();
+            foreach (var thread in _threads)
+            {
+                thread.Join();
+            }
 
-        _threads.Clear();
-        _stop.Dispose();
-        _stop = null;
+            _threads.Clear();
+            _stop.Dispose();
+            _stop = null;
+        }
     }
 
     public void Dispose()

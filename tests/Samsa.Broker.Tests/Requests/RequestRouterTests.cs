@@ -32,7 +32,11 @@ public sealed class RequestRouterTests : IAsyncLifetime
         Assert.Equal(((short)2, (short)7), versions[ApiKey.CreateTopics]);
         Assert.Equal(((short)1, (short)6), versions[ApiKey.DeleteTopics]);
         Assert.False(versions.ContainsKey(ApiKey.InitProducerId));
-        Assert.False(versions.ContainsKey(ApiKey.JoinGroup));
+        Assert.Equal(((short)2, (short)9), versions[ApiKey.OffsetCommit]);
+        Assert.Equal(((short)1, (short)9), versions[ApiKey.OffsetFetch]);
+        Assert.Equal(((short)0, (short)9), versions[ApiKey.JoinGroup]);
+        Assert.Equal(((short)0, (short)1), versions[ApiKey.ConsumerGroupHeartbeat]);
+        Assert.False(versions.ContainsKey(ApiKey.TxnOffsetCommit));
         if (version >= 3)
         {
             Assert.Contains(response.FinalizedFeatures, f => f.Name == "metadata.version" && f.MaxVersionLevel == 21);
@@ -99,15 +103,15 @@ public sealed class RequestRouterTests : IAsyncLifetime
     public async Task A_handler_that_throws_answers_UNKNOWN_SERVER_ERROR_in_its_apis_error_response()
     {
         var table = ApiHandlerTable.Create(_broker.Services);
-        table.Register(new ThrowingDeleteRecordsHandler());
+        table.Register(new ThrowingDescribeProducersHandler());
         var router = new RequestRouter(table);
         await using var server = Network.NetworkTestKit.StartServer(router);
         using var connection = await KafkaConnection.OpenAsync(server.BoundEndpoints[0]);
 
-        var response = await connection.SendAsync<DeleteRecordsResponse>(new DeleteRecordsRequest
+        var response = await connection.SendAsync<DescribeProducersResponse>(new DescribeProducersRequest
         {
-            Topics = [new DeleteRecordsRequest.DeleteRecordsTopic { Name = "t", Partitions = [new DeleteRecordsRequest.DeleteRecordsPartition { PartitionIndex = 3, Offset = 1 }] }],
-        }, 2);
+            Topics = [new DescribeProducersRequest.TopicRequest { Name = "t", PartitionIndexes = [3] }],
+        }, 0);
 
         var partition = response.Topics[0].Partitions[0];
         Assert.Equal((3, ErrorCode.UnknownServerError), (partition.PartitionIndex, (ErrorCode)partition.ErrorCode));
@@ -118,7 +122,7 @@ public sealed class RequestRouterTests : IAsyncLifetime
     {
         var table = ApiHandlerTable.Create(_broker.Services);
 
-        Assert.Throws<ArgumentException>(() => table.Register(new ThrowingDeleteRecordsHandler(maxVersion: 9)));
+        Assert.Throws<ArgumentException>(() => table.Register(new ThrowingDescribeProducersHandler(maxVersion: 9)));
         Assert.Throws<ArgumentException>(() => table.Register(new Handlers.MetadataHandler(_broker.Services)));
     }
 
@@ -134,23 +138,24 @@ public sealed class RequestRouterTests : IAsyncLifetime
         return frame;
     }
 
-    private sealed class ThrowingDeleteRecordsHandler(short maxVersion = 2) : ApiHandler<DeleteRecordsRequest, DeleteRecordsResponse>
+    /// <summary>DescribeProducers: an API the broker does not serve yet, so the test can register it.</summary>
+    private sealed class ThrowingDescribeProducersHandler(short maxVersion = 0) : ApiHandler<DescribeProducersRequest, DescribeProducersResponse>
     {
-        public override ApiKey ApiKey => ApiKey.DeleteRecords;
+        public override ApiKey ApiKey => ApiKey.DescribeProducers;
 
         public override short MinVersion => 0;
 
         public override short MaxVersion => maxVersion;
 
-        public override ValueTask<DeleteRecordsResponse?> HandleAsync(ApiRequest<DeleteRecordsRequest> request) =>
+        public override ValueTask<DescribeProducersResponse?> HandleAsync(ApiRequest<DescribeProducersRequest> request) =>
             throw new InvalidOperationException("boom");
 
-        public override DeleteRecordsResponse ErrorResponse(DeleteRecordsRequest request, short version, ErrorCode error, string? message) => new()
+        public override DescribeProducersResponse ErrorResponse(DescribeProducersRequest request, short version, ErrorCode error, string? message) => new()
         {
-            Topics = [.. request.Topics.Select(t => new DeleteRecordsResponse.DeleteRecordsTopicResult
+            Topics = [.. request.Topics.Select(t => new DescribeProducersResponse.TopicResponse
             {
                 Name = t.Name,
-                Partitions = [.. t.Partitions.Select(p => new DeleteRecordsResponse.DeleteRecordsPartitionResult { PartitionIndex = p.PartitionIndex, ErrorCode = (short)error, LowWatermark = -1 })],
+                Partitions = [.. t.PartitionIndexes.Select(p => new DescribeProducersResponse.PartitionResponse { PartitionIndex = p, ErrorCode = (short)error })],
             })],
         };
     }
