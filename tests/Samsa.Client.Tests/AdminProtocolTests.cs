@@ -88,8 +88,13 @@ public sealed class AdminProtocolTests(TestBroker broker) : IClassFixture<TestBr
             [
                 new("retention.ms", ConfigOperation.Set, "3600000"),
                 new("cleanup.policy", ConfigOperation.Set, "compact"),
-                new("cleanup.policy", ConfigOperation.Append, "delete"),
             ],
+        })).ThrowIfAnyFailed();
+
+        // One change per key and request: brokers refuse duplicate keys (INVALID_REQUEST), as Kafka does.
+        (await _admin.IncrementalAlterConfigsAsync(new Dictionary<ConfigResource, IReadOnlyList<ConfigAlteration>>
+        {
+            [resource] = [new("cleanup.policy", ConfigOperation.Append, "delete")],
         })).ThrowIfAnyFailed();
 
         var described = Assert.Single(await _admin.DescribeConfigsAsync([resource], includeSynonyms: true));
@@ -129,10 +134,10 @@ public sealed class AdminProtocolTests(TestBroker broker) : IClassFixture<TestBr
 
         (await _admin.IncrementalAlterConfigsAsync(new Dictionary<ConfigResource, IReadOnlyList<ConfigAlteration>>
         {
-            [ConfigResource.BrokerDefaults] = [new("num.partitions", ConfigOperation.Set, "3")],
+            [ConfigResource.BrokerDefaults] = [new("log.retention.ms", ConfigOperation.Set, "86400000")],
         })).ThrowIfAnyFailed();
-        var defaults = Assert.Single(await _admin.DescribeConfigsAsync([ConfigResource.BrokerDefaults], keys: ["num.partitions"]));
-        Assert.Equal("3", defaults.Entries.Single().Value);
+        var defaults = Assert.Single(await _admin.DescribeConfigsAsync([ConfigResource.BrokerDefaults], keys: ["log.retention.ms"]));
+        Assert.Equal("86400000", defaults.Entries.Single().Value);
     }
 
     [Fact]
