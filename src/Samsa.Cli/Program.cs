@@ -3,9 +3,9 @@ using Samsa.Cli.Cluster;
 using Samsa.Cli.Common;
 using Samsa.Cli.Compat;
 using Samsa.Cli.Configs;
-using Samsa.Cli.ProduceConsume;
 using Samsa.Cli.Groups;
 using Samsa.Cli.Perf;
+using Samsa.Cli.ProduceConsume;
 using Samsa.Cli.Topics;
 
 namespace Samsa.Cli;
