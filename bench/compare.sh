@@ -458,7 +458,9 @@ run_samsa() {
     bootstrap="127.0.0.1:$port"
   fi
   log "Samsa at $bootstrap"
-  if run_harness $key "$SAMSA_BUDGET" --system kafka --endpoint "$bootstrap" --label "$label ($version)" --durability "$SAMSA_DURABILITY"; then
+  local probe=()
+  if [ -n "$pid" ]; then probe=(--broker-pid "$pid"); fi   # the broker's CPU, GCs and allocation per pass
+  if run_harness $key "$SAMSA_BUDGET" --system kafka --endpoint "$bootstrap" --label "$label ($version)" --durability "$SAMSA_DURABILITY" "${probe[@]}"; then
     status $key "$label ($version)" "measured" "$version" "$SAMSA_DURABILITY" "$(samsa_perf "$bootstrap")"
   else
     status $key "$label ($version)" "failed" "$version" "$SAMSA_DURABILITY" "the harness failed; see its errors below. $(samsa_perf "$bootstrap")"

@@ -13,6 +13,7 @@ internal static class Program
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(MemCopyCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
+        root.Subcommands.Add(PartitionsMemoryCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

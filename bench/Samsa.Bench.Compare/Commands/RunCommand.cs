@@ -26,6 +26,8 @@ internal static class RunCommand
         var latencySeconds = new Option<double>("--latency-seconds") { Description = "duration of each latency run", DefaultValueFactory = _ => 10 };
         var latencyAcks = new Option<string>("--latency-acks") { Description = "Kafka acks settings for latency runs", DefaultValueFactory = _ => "all" };
         var latencyPartitions = new Option<string>("--latency-partitions") { Description = "Kafka partition counts for latency runs", DefaultValueFactory = _ => "1" };
+        var batchBytes = new Option<int>("--batch-bytes") { Description = "Kafka batch.size in throughput runs", DefaultValueFactory = _ => 1_000_000 };
+        var brokerPid = new Option<int?>("--broker-pid") { Description = "pid of the broker under test: its CPU time, RSS and (for .NET) GCs and allocations are recorded per pass" };
         var linger = new Option<int>("--linger-ms") { Description = "Kafka linger.ms in throughput runs (latency runs use 0)", DefaultValueFactory = _ => 5 };
         var durability = new Option<string>("--durability") { Description = "the broker-side durability setting, stated in the report (AMQP and MQTT drivers)", DefaultValueFactory = _ => "as configured on the broker" };
         var amqpPrefix = new Option<string>("--amqp-address-prefix") { Description = "prefix of AMQP 1.0 node addresses (ActiveMQ: none or queue://)", DefaultValueFactory = _ => string.Empty };
@@ -39,7 +41,7 @@ internal static class RunCommand
         {
             system, endpoint, key, label, sizes, acks, partitions, repeats, runMb, maxRecords, window, phaseSeconds,
             latencyRate, latencySeconds, latencyAcks, latencyPartitions, linger, durability, amqpPrefix, budget,
-            skipLatency, skipThroughput, outJson, kafkaMock,
+            skipLatency, skipThroughput, outJson, kafkaMock, batchBytes, brokerPid,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -56,7 +58,8 @@ internal static class RunCommand
                 parse.GetValue(latencySeconds),
                 Words(parse.GetValue(latencyAcks)!),
                 Ints(parse.GetValue(latencyPartitions)!),
-                parse.GetValue(linger));
+                parse.GetValue(linger),
+                parse.GetValue(batchBytes));
             using var mock = parse.GetValue(kafkaMock) is > 0 and var brokers ? new Drivers.KafkaMockCluster(brokers) : null;
             return await RunAsync(
                 parse.GetValue(system)!,
@@ -71,6 +74,7 @@ internal static class RunCommand
                 !parse.GetValue(skipLatency),
                 parse.GetValue(outJson)!,
                 mock is not null,
+                parse.GetValue(brokerPid),
                 ct);
         });
         return command;
@@ -89,6 +93,7 @@ internal static class RunCommand
         bool latency,
         string outJson,
         bool kafkaMock,
+        int? brokerPid,
         CancellationToken ct)
     {
         var log = Console.Error;
@@ -129,7 +134,12 @@ internal static class RunCommand
                 await driver.ConnectAsync(connect.Token).WaitAsync(TimeSpan.FromSeconds(25), ct);
             }
 
-            await new BenchRun(driver, system, settings, budget, log).MeasureAsync(result, throughput, latency, ct);
+            using var probe = BrokerProbe.Open(brokerPid, log);
+            await new BenchRun(driver, system, settings, budget, log, probe).MeasureAsync(result, throughput, latency, ct);
+            if (probe is { GcUnavailable: null })
+            {
+                result.BrokerAllocationsByType = probe.TopAllocatedTypes(15).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+            }
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {

@@ -11,7 +11,7 @@ internal static class DriverFactory
 
     public static IStreamDriver Create(string system, string endpoint, RunSettings settings, string durability, string amqpAddressPrefix, bool kafkaMock = false) => system switch
     {
-        "kafka" => new KafkaDriver(endpoint, settings.LingerMs, settings.Window, createTopics: !kafkaMock),
+        "kafka" => new KafkaDriver(endpoint, settings.LingerMs, settings.Window, createTopics: !kafkaMock, batchBytes: settings.BatchBytes),
         "redis" => new RedisStreamsDriver(endpoint, settings.Window),
         "nats" => new NatsJetStreamDriver(endpoint, settings.Window),
         "rabbitmq" => new RabbitMqStreamDriver(endpoint, settings.Window),

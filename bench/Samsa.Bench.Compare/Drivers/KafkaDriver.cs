@@ -8,9 +8,8 @@ namespace Samsa.Bench.Compare.Drivers;
 /// Any Kafka-compatible broker (Samsa, Kafka, Redpanda) through librdkafka (Confluent.Kafka).
 /// Throughput runs batch with linger.ms and batch.size; latency runs use linger.ms=0.
 /// </summary>
-internal sealed class KafkaDriver(string bootstrap, int lingerMs, int window, bool createTopics = true) : IStreamDriver
+internal sealed class KafkaDriver(string bootstrap, int lingerMs, int window, bool createTopics = true, int batchBytes = 1_000_000) : IStreamDriver
 {
-    private const int BatchBytes = 1_000_000;
     private IAdminClient? _admin;
 
     public DriverDescription Description { get; } = new(
@@ -19,9 +18,9 @@ internal sealed class KafkaDriver(string bootstrap, int lingerMs, int window, bo
         "Kafka wire protocol",
         "set by the broker: acks=1 waits for the leader's append, acks=all for the in-sync replicas (one replica here); "
             + "Kafka's default is the page cache with the OS flushing in the background (no per-write fsync)",
-        $"librdkafka batching: linger.ms={lingerMs} (latency runs 0), batch.size={BatchBytes}, compression none, "
+        $"librdkafka batching: linger.ms={lingerMs} (latency runs 0), batch.size={batchBytes}, compression none, "
             + $"idempotence off, at most {window} records unacknowledged, partitions round-robin",
-        "assign() to every partition from the earliest offset, no group join, no offset commits, librdkafka fetch defaults");
+        "assign() to every partition from the earliest offset, no group join, no offset commits, librdkafka fetch defaults, value only (consume.result.fields=none)");
 
     public Task ConnectAsync(CancellationToken ct)
     {
@@ -89,7 +88,8 @@ internal sealed class KafkaDriver(string bootstrap, int lingerMs, int window, bo
             BootstrapServers = bootstrap,
             Acks = target.Acks == "all" ? Acks.All : Acks.Leader,
             LingerMs = mode == RunMode.Latency ? 0 : lingerMs,
-            BatchSize = BatchBytes,
+            BatchSize = batchBytes,
+            MessageMaxBytes = Math.Max(1_000_000, batchBytes),
             CompressionType = CompressionType.None,
             EnableIdempotence = false,
             QueueBufferingMaxMessages = Math.Max(100_000, window * 2),
@@ -110,6 +110,9 @@ internal sealed class KafkaDriver(string bootstrap, int lingerMs, int window, bo
             EnableAutoOffsetStore = false,
             AutoOffsetReset = AutoOffsetReset.Earliest,
             EnablePartitionEof = false,
+
+            // Only the value is read: skip marshalling the topic name, timestamp and headers of every record.
+            ConsumeResultFields = "none",
         };
         IRecordConsumer consumer = new KafkaConsumer(config, target);
         return Task.FromResult(consumer);

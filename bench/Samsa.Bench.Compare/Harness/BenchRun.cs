@@ -4,7 +4,7 @@ using Samsa.Bench.Compare.Drivers;
 namespace Samsa.Bench.Compare.Harness;
 
 /// <summary>Runs every configuration of one system, repeats included, within an overall time budget.</summary>
-internal sealed class BenchRun(IStreamDriver driver, string system, RunSettings settings, TimeSpan budget, TextWriter log)
+internal sealed class BenchRun(IStreamDriver driver, string system, RunSettings settings, TimeSpan budget, TextWriter log, BrokerProbe? probe = null)
 {
     private readonly string _runId = DateTime.UtcNow.ToString("HHmmss", System.Globalization.CultureInfo.InvariantCulture);
     private readonly Stopwatch _clock = Stopwatch.StartNew();
@@ -58,7 +58,7 @@ internal sealed class BenchRun(IStreamDriver driver, string system, RunSettings 
     private async Task<ThroughputResult> ThroughputAsync(int size, string acks, int partitions, List<string> errors, CancellationToken ct)
     {
         var result = new ThroughputResult { RecordBytes = size, Acks = acks, Partitions = partitions };
-        var runner = new ThroughputRunner(driver, settings, log);
+        var runner = new ThroughputRunner(driver, settings, log, probe);
         for (var repeat = 1; repeat <= settings.Repeats; repeat++)
         {
             var what = $"throughput {size} B acks={acks} partitions={partitions} #{repeat}";
@@ -73,7 +73,7 @@ internal sealed class BenchRun(IStreamDriver driver, string system, RunSettings 
                 var (produce, consume) = await runner.RunOnceAsync(target, size, ct);
                 result.Produce.Add(produce);
                 result.Consume.Add(consume);
-                await log.WriteLineAsync($"  {what}: produce {produce.RecordsPerSec,12:N0} rec/s {produce.MBPerSec,8:N1} MB/s | consume {consume.RecordsPerSec,12:N0} rec/s {consume.MBPerSec,8:N1} MB/s{Note(produce.Error ?? consume.Error)}");
+                await log.WriteLineAsync($"  {what}: produce {produce.RecordsPerSec,12:N0} rec/s {produce.MBPerSec,8:N1} MB/s | consume {consume.RecordsPerSec,12:N0} rec/s {consume.MBPerSec,8:N1} MB/s{Cost(produce.Broker, consume.Broker)}{Note(produce.Error ?? consume.Error)}");
                 Keep(errors, what, produce.Error);
                 Keep(errors, what, consume.Error);
             }
@@ -95,7 +95,7 @@ internal sealed class BenchRun(IStreamDriver driver, string system, RunSettings 
     private async Task<LatencyResult> LatencyAsync(int size, string acks, int partitions, List<string> errors, CancellationToken ct)
     {
         var result = new LatencyResult { RecordBytes = size, Acks = acks, Partitions = partitions, TargetRate = settings.LatencyRate };
-        var runner = new LatencyRunner(driver, settings, log);
+        var runner = new LatencyRunner(driver, settings, log, probe);
         for (var repeat = 1; repeat <= settings.Repeats; repeat++)
         {
             var what = $"latency {size} B @ {settings.LatencyRate}/s acks={acks} partitions={partitions} #{repeat}";
@@ -109,7 +109,7 @@ internal sealed class BenchRun(IStreamDriver driver, string system, RunSettings 
             {
                 var run = await runner.RunOnceAsync(target, size, ct);
                 result.Runs.Add(run);
-                await log.WriteLineAsync($"  {what}: p50 {run.P50Ms:0.000} ms p99 {run.P99Ms:0.000} ms p99.9 {run.P999Ms:0.000} ms at {run.AchievedRate:N0}/s{Note(run.Error)}");
+                await log.WriteLineAsync($"  {what}: p50 {run.P50Ms:0.000} ms p99 {run.P99Ms:0.000} ms p99.9 {run.P999Ms:0.000} ms at {run.AchievedRate:N0}/s{Cost(run.Broker)}{Note(run.Error)}");
                 Keep(errors, what, run.Error);
             }
             catch (Exception e) when (!ct.IsCancellationRequested)
@@ -134,6 +134,14 @@ internal sealed class BenchRun(IStreamDriver driver, string system, RunSettings 
             errors.Add($"{what}: {error}");
         }
     }
+
+    private static string Cost(BrokerUsage? produce, BrokerUsage? consume) => produce is null || consume is null
+        ? string.Empty
+        : $" | broker CPU s/M records: produce {produce.CpuSecondsPerMillionRecords:0.00} consume {consume.CpuSecondsPerMillionRecords:0.00}, GCs/M: {produce.GcsPerMillionRecords:0.#} {consume.GcsPerMillionRecords:0.#}, B/record: {produce.AllocatedBytesPerRecord:0.#} {consume.AllocatedBytesPerRecord:0.#}";
+
+    private static string Cost(BrokerUsage? broker) => broker is null
+        ? string.Empty
+        : $" | broker CPU s/M records {broker.CpuSecondsPerMillionRecords:0.00}, GCs/M {broker.GcsPerMillionRecords:0.#}, B/record {broker.AllocatedBytesPerRecord:0.#}";
 
     private static string Note(string? error) => error is null ? string.Empty : $" ({error})";
 }

@@ -7,7 +7,7 @@ namespace Samsa.Bench.Compare.Harness;
 /// rate × seconds records, each carrying the Stopwatch timestamp of its produce call; the consumer
 /// records receipt time minus that timestamp. The first 10% of samples are warm-up and not counted.
 /// </summary>
-internal sealed class LatencyRunner(IStreamDriver driver, RunSettings settings, TextWriter log)
+internal sealed class LatencyRunner(IStreamDriver driver, RunSettings settings, TextWriter log, BrokerProbe? probe = null)
 {
     private const double WarmupFraction = 0.1;
 
@@ -46,6 +46,7 @@ internal sealed class LatencyRunner(IStreamDriver driver, RunSettings settings, 
 
             // Let the consumer attach (subscribe, first fetch) before the clock starts.
             await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
+            var before = probe?.Sample();
             var (sent, achievedRate, error) = await ProducePacedAsync(target, recordBytes, expected, ct);
             sink.LowerExpectation(sent);
             try
@@ -71,7 +72,8 @@ internal sealed class LatencyRunner(IStreamDriver driver, RunSettings settings, 
                 error ??= e.Message;
             }
 
-            return Summarise(sink, sent, achievedRate, error);
+            var run = Summarise(sink, sent, achievedRate, error);
+            return before is null ? run : run with { Broker = probe!.Sample().Since(before, sent) };
         }
     }
 

@@ -11,6 +11,10 @@ internal sealed class SystemResult
     public List<ThroughputResult> Throughput { get; init; } = [];
     public List<LatencyResult> Latency { get; init; } = [];
     public List<string> Errors { get; init; } = [];
+
+    /// <summary>Sampled bytes allocated by the broker per type over the run (a .NET broker given with --broker-pid).</summary>
+    public Dictionary<string, long>? BrokerAllocationsByType { get; set; }
+
     public DateTimeOffset StartedAt { get; init; }
     public double WallSeconds { get; set; }
 }
@@ -29,7 +33,8 @@ internal sealed record RunSettings(
     double LatencySeconds,
     string[] LatencyAcks,
     int[] LatencyPartitions,
-    int LingerMs);
+    int LingerMs,
+    int BatchBytes = 1_000_000);
 
 /// <summary>One configuration (size, acks, partitions) measured <c>Repeats</c> times.</summary>
 internal sealed class ThroughputResult
@@ -54,7 +59,11 @@ internal sealed record PhaseRun(
     double MBPerSec,
     bool HitDeadline,
     long Failed,
-    string? Error);
+    string? Error)
+{
+    /// <summary>The broker's CPU, GCs and allocation during this pass, when the run was given its pid.</summary>
+    public BrokerUsage? Broker { get; init; }
+}
 
 /// <summary>End-to-end latency at a fixed rate for one configuration, <c>Repeats</c> times.</summary>
 internal sealed class LatencyResult
@@ -79,7 +88,11 @@ internal sealed record LatencyRun(
     double P99Ms,
     double P999Ms,
     double MaxMs,
-    string? Error);
+    string? Error)
+{
+    /// <summary>The broker's CPU, GCs and allocation during this run, when the run was given its pid.</summary>
+    public BrokerUsage? Broker { get; init; }
+}
 
 /// <summary>Median and spread (min–max, and the interquartile range) over repeats.</summary>
 internal sealed record Spread(double Median, double Min, double Max, double Q1, double Q3, int N)

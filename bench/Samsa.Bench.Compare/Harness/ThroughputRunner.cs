@@ -6,7 +6,7 @@ namespace Samsa.Bench.Compare.Harness;
 /// One throughput repeat: produce N records of S bytes into a fresh stream with at most W unacknowledged,
 /// then read them all back from the start. Both phases stop handing out work at the phase deadline.
 /// </summary>
-internal sealed class ThroughputRunner(IStreamDriver driver, RunSettings settings, TextWriter log)
+internal sealed class ThroughputRunner(IStreamDriver driver, RunSettings settings, TextWriter log, BrokerProbe? probe = null)
 {
     internal static readonly TimeSpan SetupTimeout = TimeSpan.FromSeconds(30);
     internal static readonly TimeSpan Grace = TimeSpan.FromSeconds(15);
@@ -21,10 +21,18 @@ internal sealed class ThroughputRunner(IStreamDriver driver, RunSettings setting
 
         try
         {
+            var before = probe?.Sample();
             var produce = await ProduceAsync(target, recordBytes, count, ct);
+            var middle = probe?.Sample();
             var consume = produce.Records > 0
                 ? await ConsumeAsync(target, produce.Records, ct)
                 : new PhaseRun(0, 0, 0, 0, 0, false, 0, "nothing was produced");
+            if (probe is not null)
+            {
+                produce = produce with { Broker = middle!.Since(before!, produce.Records) };
+                consume = consume with { Broker = probe.Sample().Since(middle, consume.Records) };
+            }
+
             return (produce, consume);
         }
         finally

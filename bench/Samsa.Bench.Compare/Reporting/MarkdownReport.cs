@@ -34,6 +34,7 @@ internal sealed class MarkdownReport(RunFolder run, string title, string command
         AppendSystems(md);
         AppendThroughput(md);
         AppendLatency(md);
+        AppendBrokerCost(md);
         AppendRatios(md);
         AppendProblems(md);
         if (run.SamsaPerf is { Length: > 0 } perf)
@@ -204,6 +205,28 @@ internal sealed class MarkdownReport(RunFolder run, string title, string command
             foreach (var l in system.Latency)
             {
                 md.Append(CultureInfo.InvariantCulture, $"| {system.Label} | {l.RecordBytes} B | {l.Acks} | {l.Partitions} | {MedRange(l.P50Ms)} | {MedRange(l.P99Ms)} | {MedRange(l.P999Ms)} | {Med(l.AchievedRate)} |\n");
+            }
+        }
+    }
+
+    /// <summary>What the broker process spent per pass, for systems run with --broker-pid (Samsa started by compare.sh).</summary>
+    private void AppendBrokerCost(StringBuilder md)
+    {
+        var measured = run.Systems.Where(s => s.Throughput.Any(t => t.Produce.Any(p => p.Broker is not null))).ToList();
+        if (measured.Count == 0)
+        {
+            return;
+        }
+
+        md.Append("\n## Broker cost\n\nThe broker process's CPU seconds (user + system, /proc) per million records moved, its garbage collections per million records and its allocated bytes per record (EventPipe, sampled every ~100 KB), per pass; medians of the repeats. The load client runs on the same cores.\n\n");
+        md.Append("| system | record | acks | partitions | produce CPU s/M | consume CPU s/M | produce GCs/M | consume GCs/M | produce B/record | consume B/record |\n| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        foreach (var system in measured)
+        {
+            foreach (var t in system.Throughput)
+            {
+                var p = t.Produce.Select(r => r.Broker).OfType<BrokerUsage>().ToList();
+                var c = t.Consume.Select(r => r.Broker).OfType<BrokerUsage>().ToList();
+                md.Append(CultureInfo.InvariantCulture, $"| {system.Label} | {t.RecordBytes} B | {t.Acks} | {t.Partitions} | {Med(Spread.Of(p.Select(b => b.CpuSecondsPerMillionRecords)))} | {Med(Spread.Of(c.Select(b => b.CpuSecondsPerMillionRecords)))} | {Med(Spread.Of(p.Select(b => b.GcsPerMillionRecords ?? double.NaN)))} | {Med(Spread.Of(c.Select(b => b.GcsPerMillionRecords ?? double.NaN)))} | {Med(Spread.Of(p.Select(b => b.AllocatedBytesPerRecord ?? double.NaN)))} | {Med(Spread.Of(c.Select(b => b.AllocatedBytesPerRecord ?? double.NaN)))} |\n");
             }
         }
     }
