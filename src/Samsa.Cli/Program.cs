@@ -1,15 +1,54 @@
 using System.CommandLine;
+using Samsa.Cli.Cluster;
+using Samsa.Cli.Common;
+using Samsa.Cli.Compat;
+using Samsa.Cli.Configs;
+using Samsa.Cli.Groups;
+using Samsa.Cli.Perf;
+using Samsa.Cli.ProduceConsume;
+using Samsa.Cli.Topics;
 
 namespace Samsa.Cli;
 
 internal static class Program
 {
-    private static Task<int> Main(string[] args)
-    {
-        var root = new RootCommand("Samsa: a Kafka-compatible event streaming platform");
-        root.Subcommands.Add(ServerCommand.Create());
+    private static Task<int> Main(string[] args) => RunAsync(args);
 
-        // The broker handles SIGTERM/SIGINT itself (graceful stop), so the parser must not kill the process.
-        return root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+    public static RootCommand CreateRoot()
+    {
+        var root = new RootCommand("Samsa: a Kafka-compatible event streaming platform")
+        {
+            ServerCommand.Create(),
+            TopicCommand.Create(),
+            GroupCommand.Create(),
+            ConfigCommand.Create(),
+            ProduceCommand.Create(),
+            ConsumeCommand.Create(),
+            ClusterCommand.Create(),
+            PerfCommand.Create(),
+        };
+        root.Options.Add(Run.Verbose);
+        foreach (var compat in KafkaTools.Create())
+        {
+            root.Subcommands.Add(compat);
+        }
+
+        return root;
     }
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var parse = CreateRoot().Parse(args);
+        if (parse.Errors.Count > 0 && !IsHelp(args))
+        {
+            var path = Run.CommandPath(parse);
+            await System.Console.Error.WriteLineAsync($"{path}: {parse.Errors[0].Message} (see '{path} --help')");
+            return CliException.UsageExitCode;
+        }
+
+        // The broker handles SIGTERM/SIGINT itself (graceful stop), and so does consume: the parser must not kill the process.
+        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+    }
+
+    private static bool IsHelp(string[] args) => args.Any(a => a is "--help" or "-h" or "-?");
 }

@@ -2,7 +2,6 @@ using Samsa.Client.Admin;
 using Samsa.Client.Configuration;
 using Samsa.Client.Consumer;
 using Samsa.Client.Errors;
-using Samsa.Client.Network;
 using Samsa.Client.Producer;
 using Samsa.Client.Tests.Infrastructure;
 using Samsa.Protocol.Errors;
@@ -12,14 +11,13 @@ namespace Samsa.Client.Tests;
 
 /// <summary>
 /// Admin operations librdkafka's mock cluster lacks, and seeks by timestamp (the mock answers ListOffsets by time
-/// with -1). STOPGAP: these run against <see cref="TestBroker"/>, the in-test listener by default; set
-/// SAMSA_TEST_BOOTSTRAP to point them at a real broker.
+/// with -1), against <see cref="TestBroker"/>: the real samsa process, or SAMSA_TEST_BOOTSTRAP's broker.
 /// </summary>
-#pragma warning disable CA1001 // both are disposed in IAsyncLifetime.DisposeAsync
-public sealed class AdminProtocolTests : IAsyncLifetime
+#pragma warning disable CA1001 // the admin client is disposed in IAsyncLifetime.DisposeAsync
+public sealed class AdminProtocolTests(TestBroker broker) : IClassFixture<TestBroker>, IAsyncLifetime
 #pragma warning restore CA1001
 {
-    private readonly TestBroker _broker = new();
+    private readonly TestBroker _broker = broker;
     private KafkaAdminClient _admin = null!;
 
     public Task InitializeAsync()
@@ -28,11 +26,7 @@ public sealed class AdminProtocolTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync()
-    {
-        await _admin.DisposeAsync();
-        await _broker.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _admin.DisposeAsync();
 
     private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..24];
 
@@ -94,8 +88,13 @@ public sealed class AdminProtocolTests : IAsyncLifetime
             [
                 new("retention.ms", ConfigOperation.Set, "3600000"),
                 new("cleanup.policy", ConfigOperation.Set, "compact"),
-                new("cleanup.policy", ConfigOperation.Append, "delete"),
             ],
+        })).ThrowIfAnyFailed();
+
+        // One change per key and request: brokers refuse duplicate keys (INVALID_REQUEST), as Kafka does.
+        (await _admin.IncrementalAlterConfigsAsync(new Dictionary<ConfigResource, IReadOnlyList<ConfigAlteration>>
+        {
+            [resource] = [new("cleanup.policy", ConfigOperation.Append, "delete")],
         })).ThrowIfAnyFailed();
 
         var described = Assert.Single(await _admin.DescribeConfigsAsync([resource], includeSynonyms: true));
@@ -135,10 +134,10 @@ public sealed class AdminProtocolTests : IAsyncLifetime
 
         (await _admin.IncrementalAlterConfigsAsync(new Dictionary<ConfigResource, IReadOnlyList<ConfigAlteration>>
         {
-            [ConfigResource.BrokerDefaults] = [new("num.partitions", ConfigOperation.Set, "3")],
+            [ConfigResource.BrokerDefaults] = [new("log.retention.ms", ConfigOperation.Set, "86400000")],
         })).ThrowIfAnyFailed();
-        var defaults = Assert.Single(await _admin.DescribeConfigsAsync([ConfigResource.BrokerDefaults], keys: ["num.partitions"]));
-        Assert.Equal("3", defaults.Entries.Single().Value);
+        var defaults = Assert.Single(await _admin.DescribeConfigsAsync([ConfigResource.BrokerDefaults], keys: ["log.retention.ms"]));
+        Assert.Equal("86400000", defaults.Entries.Single().Value);
     }
 
     [Fact]
@@ -149,26 +148,6 @@ public sealed class AdminProtocolTests : IAsyncLifetime
         Assert.NotEmpty(cluster.Brokers);
         Assert.Contains(cluster.ControllerId, cluster.Brokers.Select(b => b.NodeId));
         Assert.True(cluster.ApiVersions.Supports(Protocol.Messages.ApiKey.DescribeCluster));
-        if (_broker.IsStopgap)
-        {
-            Assert.Equal(StopgapBroker.ClusterId, cluster.ClusterId);
-            Assert.Equal("rack-a", cluster.Brokers[0].Rack);
-            Assert.Contains(_broker.Stopgap.Requests, r => r.Api == Protocol.Messages.ApiKey.DescribeCluster);
-        }
-    }
-
-    [Fact]
-    public async Task ApiVersions_answered_in_Kafkas_v0_form_is_retried_at_the_version_it_names()
-    {
-        if (!_broker.IsStopgap)
-        {
-            return; // the stopgap listener announces ApiVersions up to v3 only; a real broker is checked by the mock tests
-        }
-
-        await using var connection = await BrokerConnection.ConnectAsync(
-            BrokerAddress.Parse(_broker.Bootstrap), -1, ConnectionSettings.From(new AdminClientConfig { BootstrapServers = _broker.Bootstrap }), CancellationToken.None);
-        Assert.Equal(3, connection.ApiVersionsVersion);
-        Assert.True(connection.Versions.Supports(Protocol.Messages.ApiKey.CreateTopics));
     }
 
     [Fact]
@@ -196,20 +175,16 @@ public sealed class AdminProtocolTests : IAsyncLifetime
     [Fact]
     public async Task Kip848_groups_are_described_with_ConsumerGroupDescribe()
     {
-        if (!_broker.IsStopgap)
-        {
-            return; // seeding a KIP-848 group needs the stopgap listener
-        }
-
         var topic = await CreateTopicAsync(partitions: 3);
-        _broker.Stopgap.SeedConsumerGroup("new-protocol", "member-1", "client-1", [topic], [(topic, 0), (topic, 2)]);
-        var description = Assert.Single(await _admin.DescribeConsumerGroupsAsync(["new-protocol"]));
+        var group = Unique("kip848");
+        await using var joined = await GroupMember.JoinAsync(_broker, group, topic, Rd.GroupProtocol.Consumer);
+        var description = Assert.Single(await _admin.DescribeConsumerGroupsAsync([group]));
         Assert.Null(description.Error);
         var member = Assert.Single(description.Members);
-        Assert.Equal([new TopicPartition(topic, 0), new TopicPartition(topic, 2)], member.Assignment);
+        Assert.Equal([new TopicPartition(topic, 0), new TopicPartition(topic, 1), new TopicPartition(topic, 2)], member.Assignment.OrderBy(p => p.Partition));
         Assert.Equal([topic], member.SubscribedTopicNames);
         Assert.Equal("GROUP_ID_NOT_FOUND", Assert.Single(await _admin.DescribeConsumerGroupsAsync(["missing"])).Error!.ErrorName);
-        Assert.Contains(await _admin.ListGroupsAsync(types: ["consumer"]), g => g.GroupId == "new-protocol");
+        Assert.Contains(await _admin.ListGroupsAsync(types: ["consumer"]), g => g.GroupId == group);
     }
 
     [Fact]
@@ -289,27 +264,22 @@ public sealed class AdminProtocolTests : IAsyncLifetime
         Assert.Equal(10, consumer.Position(tp));
     }
 
-    /// <summary>A classic group with one consumer member: seeded on the stopgap listener, joined by a Confluent.Kafka consumer on a real broker.</summary>
+    /// <summary>A group with one Confluent.Kafka consumer member (classic protocol, range assignor, unless told otherwise).</summary>
     private sealed class GroupMember : IAsyncDisposable
     {
         private readonly Rd.IConsumer<Rd.Ignore, Rd.Ignore>? _consumer;
 
         private GroupMember(Rd.IConsumer<Rd.Ignore, Rd.Ignore>? consumer) => _consumer = consumer;
 
-        public static async Task<GroupMember> JoinAsync(TestBroker broker, string group, string topic)
+        public static async Task<GroupMember> JoinAsync(TestBroker broker, string group, string topic, Rd.GroupProtocol protocol = Rd.GroupProtocol.Classic)
         {
-            if (broker.IsStopgap)
+            var config = new Rd.ConsumerConfig { BootstrapServers = broker.Bootstrap, GroupId = group, GroupProtocol = protocol };
+            if (protocol == Rd.GroupProtocol.Classic)
             {
-                broker.Stopgap.SeedClassicGroup(group, "member-1", "client-1", [topic], [(topic, 0), (topic, 1)]);
-                return new GroupMember(null);
+                config.PartitionAssignmentStrategy = Rd.PartitionAssignmentStrategy.Range;
             }
 
-            var consumer = new Rd.ConsumerBuilder<Rd.Ignore, Rd.Ignore>(new Rd.ConsumerConfig
-            {
-                BootstrapServers = broker.Bootstrap,
-                GroupId = group,
-                PartitionAssignmentStrategy = Rd.PartitionAssignmentStrategy.Range,
-            }).Build();
+            var consumer = new Rd.ConsumerBuilder<Rd.Ignore, Rd.Ignore>(config).Build();
             consumer.Subscribe(topic);
             var deadline = DateTime.UtcNow.AddSeconds(30);
             while (consumer.Assignment.Count == 0 && DateTime.UtcNow < deadline)

@@ -61,6 +61,24 @@ public sealed class ConsumerConfig : ClientConfig
     /// </summary>
     public int PrefetchResponses { get; set; } = 2;
 
+    /// <summary>group.instance.id: a static member's identity (KIP-345), null for dynamic membership.</summary>
+    public string? GroupInstanceId { get; set; }
+
+    /// <summary>session.timeout.ms: how long the coordinator waits for a heartbeat before dropping the member.</summary>
+    public int SessionTimeoutMs { get; set; } = 45_000;
+
+    /// <summary>heartbeat.interval.ms.</summary>
+    public int HeartbeatIntervalMs { get; set; } = 3_000;
+
+    /// <summary>max.poll.interval.ms: also the rebalance timeout of JoinGroup.</summary>
+    public int MaxPollIntervalMs { get; set; } = 300_000;
+
+    /// <summary>enable.auto.commit: commit positions every auto.commit.interval.ms, on rebalance and on close.</summary>
+    public bool EnableAutoCommit { get; set; } = true;
+
+    /// <summary>auto.commit.interval.ms.</summary>
+    public int AutoCommitIntervalMs { get; set; } = 5_000;
+
     public override void Validate()
     {
         base.Validate();
@@ -73,6 +91,10 @@ public sealed class ConsumerConfig : ClientConfig
         }
 
         RequirePositive("prefetch responses", PrefetchResponses);
+        RequirePositive("session.timeout.ms", SessionTimeoutMs);
+        RequirePositive("heartbeat.interval.ms", HeartbeatIntervalMs);
+        RequirePositive("max.poll.interval.ms", MaxPollIntervalMs);
+        RequirePositive("auto.commit.interval.ms", AutoCommitIntervalMs);
     }
 
     protected override bool TryApply(string key, string value)
@@ -106,16 +128,17 @@ public sealed class ConsumerConfig : ClientConfig
             case "client.rack": ClientRack = value; return true;
             case "allow.auto.create.topics": AllowAutoCreateTopics = Bool(value); return true;
 
-            // Group membership settings: accepted now, used once the group protocol client exists.
-            case "group.instance.id":
+            case "group.instance.id": GroupInstanceId = value; return true;
+            case "session.timeout.ms": SessionTimeoutMs = Int(value); return true;
+            case "heartbeat.interval.ms": HeartbeatIntervalMs = Int(value); return true;
+            case "max.poll.interval.ms": MaxPollIntervalMs = Int(value); return true;
+            case "enable.auto.commit": EnableAutoCommit = Bool(value); return true;
+            case "auto.commit.interval.ms": AutoCommitIntervalMs = Int(value); return true;
+
+            // Accepted for compatibility: the classic protocol with the range assignor is what this client speaks.
             case "group.protocol":
             case "group.remote.assignor":
-            case "session.timeout.ms":
-            case "heartbeat.interval.ms":
-            case "max.poll.interval.ms":
             case "partition.assignment.strategy":
-            case "enable.auto.commit":
-            case "auto.commit.interval.ms":
             case "exclude.internal.topics":
             case "key.deserializer":
             case "value.deserializer":

@@ -15,10 +15,10 @@ namespace Samsa.Client.Consumer;
 /// position, or whose position fell out of range, move per <c>auto.offset.reset</c>.
 /// </summary>
 /// <remarks>
-/// Use one consumer from one thread at a time, as with Kafka's consumer. Group membership (<see cref="Subscribe"/>) is
-/// not implemented yet: the group protocol client will drive the same assignment that <see cref="Assign"/> sets.
+/// Use one consumer from one thread at a time, as with Kafka's consumer. <see cref="Subscribe"/> makes it a member of
+/// the classic group <c>group.id</c>: the group's assignment then drives the same state <see cref="Assign"/> sets.
 /// </remarks>
-public sealed class KafkaConsumer : IAsyncDisposable
+public sealed partial class KafkaConsumer : IAsyncDisposable
 {
     private readonly ConsumerConfig _config;
     private readonly ConnectionPool _pool;
@@ -65,11 +65,6 @@ public sealed class KafkaConsumer : IAsyncDisposable
     }
 
     public void Unassign() => Assign([]);
-
-    /// <summary>Group membership: not implemented yet (manual assignment only).</summary>
-    /// <exception cref="NotSupportedException">Always, until the group protocol client exists.</exception>
-    public void Subscribe(IEnumerable<string> topics) =>
-        throw new NotSupportedException("subscribe (consumer group membership) is not implemented yet: assign partitions with Assign");
 
     /// <summary>The next offset <see cref="ConsumeAsync(TimeSpan, CancellationToken)"/> returns for the partition, or null when not known yet.</summary>
     public long? Position(TopicPartition partition)
@@ -178,6 +173,11 @@ public sealed class KafkaConsumer : IAsyncDisposable
     public async Task<int> ConsumeAsync(IRecordHandler handler, TimeSpan timeout, CancellationToken ct = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+        if (_group is not null)
+        {
+            await PollGroupAsync(ct).ConfigureAwait(false);
+        }
+
         var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
         while (true)
         {
@@ -214,6 +214,7 @@ public sealed class KafkaConsumer : IAsyncDisposable
             return;
         }
 
+        await CloseGroupAsync().ConfigureAwait(false);
         DropCurrent();
         await _fetcher.DisposeAsync().ConfigureAwait(false);
         await _pool.DisposeAsync().ConfigureAwait(false);

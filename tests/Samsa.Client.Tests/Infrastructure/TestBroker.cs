@@ -1,36 +1,38 @@
+using Samsa.Interop.Tests;
+
 namespace Samsa.Client.Tests.Infrastructure;
 
 /// <summary>
-/// THE SWITCH for the tests that the librdkafka mock cannot serve. By default they run against the in-test
-/// <see cref="StopgapBroker"/>; set <c>SAMSA_TEST_BOOTSTRAP=host:port</c> to run the same tests against a real
-/// broker (a Samsa node once it exists; any Kafka works): state they need is then created through the protocol
-/// (topics with CreateTopics, groups by a Confluent.Kafka consumer joining them) instead of being seeded.
+/// The broker for the tests librdkafka's mock cannot serve (admin APIs, ListOffsets by time): the real <c>samsa</c>
+/// process, started once per test class on a free port and a temporary data dir. Set
+/// <c>SAMSA_TEST_BOOTSTRAP=host:port</c> to run the same tests against another broker (any Kafka works); state they
+/// need is always created through the protocol (topics with CreateTopics, groups by a Confluent.Kafka consumer).
 /// </summary>
-public sealed class TestBroker : IAsyncDisposable
+public sealed class TestBroker : IAsyncLifetime
 {
     private const string Variable = "SAMSA_TEST_BOOTSTRAP";
-    private readonly StopgapBroker? _stopgap;
+    private SamsaBroker? _process;
 
-    public TestBroker()
+    public string Bootstrap { get; private set; } = string.Empty;
+
+    public async Task InitializeAsync()
     {
         var external = Environment.GetEnvironmentVariable(Variable);
-        if (string.IsNullOrWhiteSpace(external))
-        {
-            _stopgap = new StopgapBroker();
-            Bootstrap = _stopgap.Bootstrap;
-        }
-        else
+        if (!string.IsNullOrWhiteSpace(external))
         {
             Bootstrap = external.Trim();
+            return;
         }
+
+        _process = await SamsaBroker.StartAsync();
+        Bootstrap = _process.BootstrapServers;
     }
 
-    public string Bootstrap { get; }
-
-    /// <summary>True when the stopgap listener is in use (its seeding shortcuts are available).</summary>
-    public bool IsStopgap => _stopgap is not null;
-
-    internal StopgapBroker Stopgap => _stopgap ?? throw new InvalidOperationException("not running against the stopgap listener");
-
-    public ValueTask DisposeAsync() => _stopgap?.DisposeAsync() ?? ValueTask.CompletedTask;
+    public async Task DisposeAsync()
+    {
+        if (_process is not null)
+        {
+            await _process.DisposeAsync();
+        }
+    }
 }

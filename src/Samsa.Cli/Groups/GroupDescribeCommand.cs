@@ -1,0 +1,63 @@
+using System.CommandLine;
+using Samsa.Cli.Common;
+
+namespace Samsa.Cli.Groups;
+
+/// <summary>
+/// <c>samsa group describe GROUP</c>: per partition the committed offset, log-end offset, lag and owning member; the
+/// members with client ids, hosts and assignments; state and total lag.
+/// </summary>
+internal static class GroupDescribeCommand
+{
+    public static Command Create()
+    {
+        var (command, options) = ClientOptions.Command("describe", "Show a group's members, offsets and lag");
+        var group = new Argument<string>("group") { Description = "Group id" };
+        command.Arguments.Add(group);
+        Run.Action(command, async (parse, ct) =>
+        {
+            var groupId = parse.GetValue(group)!;
+            await using var admin = Admin.Create(options, parse);
+            var state = await GroupState.LoadAsync(admin, groupId, ct);
+            Printer.Print(options.Format(parse), Summary(state), Offsets(state), Members(state));
+            return 0;
+        });
+        return command;
+    }
+
+    public static Table Summary(GroupState state)
+    {
+        var d = state.Description;
+        var totalLag = state.Partitions.Sum(p => state.Lag(p) ?? 0);
+        return new Table("group", "GROUP", "STATE", "PROTOCOL", "MEMBERS", "TOTAL-LAG", "COORDINATOR")
+            .Add(d.GroupId, d.State, d.Protocol, d.Members.Count, totalLag, d.Coordinator);
+    }
+
+    /// <summary>Kafka's columns, in Kafka's order.</summary>
+    public static Table Offsets(GroupState state)
+    {
+        var table = new Table("offsets", "GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG", "CONSUMER-ID", "HOST", "CLIENT-ID");
+        foreach (var tp in state.Partitions)
+        {
+            var owner = state.Owner(tp);
+            table.Add(
+                state.Description.GroupId, tp.Topic, tp.Partition,
+                state.Committed.TryGetValue(tp, out var c) ? c : null,
+                state.LogEnd.TryGetValue(tp, out var e) ? e : null,
+                state.Lag(tp), owner?.MemberId, owner?.ClientHost, owner?.ClientId);
+        }
+
+        return table;
+    }
+
+    public static Table Members(GroupState state)
+    {
+        var table = new Table("members", "GROUP", "CONSUMER-ID", "HOST", "CLIENT-ID", "#PARTITIONS", "ASSIGNMENT");
+        foreach (var m in state.Description.Members)
+        {
+            table.Add(state.Description.GroupId, m.MemberId, m.ClientHost, m.ClientId, m.Assignment.Count, string.Join(',', m.Assignment));
+        }
+
+        return table;
+    }
+}
