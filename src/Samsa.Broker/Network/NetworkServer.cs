@@ -169,6 +169,25 @@ public sealed class NetworkServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// SO_REUSEADDR only, so a restarted broker can bind while old connections sit in TIME_WAIT. On Linux .NET's
+    /// ReuseAddress option also sets SO_REUSEPORT, which would let a second broker bind the same port and silently
+    /// take half the connections; the raw option avoids that.
+    /// </summary>
+    private static void AllowRebindAfterRestart(Socket socket)
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            const int SolSocket = 1;
+            const int SoReuseAddr = 2;
+            socket.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
+        }
+        else if (!OperatingSystem.IsWindows())
+        {
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        }
+    }
+
     private Socket Bind(ListenerEndpoint listener)
     {
         var address = ResolveBindAddress(listener.Host);
@@ -180,7 +199,7 @@ public sealed class NetworkServer : IAsyncDisposable
                 socket.DualMode = true;
             }
 
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            AllowRebindAfterRestart(socket);
             if (Options.SocketReceiveBufferBytes > 0)
             {
                 // Set before listen so the window scale offered in the handshake fits the buffer (Kafka does the same).

@@ -1,3 +1,4 @@
+using Samsa.Broker.Network;
 using Samsa.Protocol.Primitives;
 using static Samsa.Broker.Tests.Network.NetworkTestKit;
 
@@ -134,6 +135,41 @@ public sealed class ConnectionLifecycleTests
 
         using var refused = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
         await Assert.ThrowsAnyAsync<System.Net.Sockets.SocketException>(() => refused.ConnectAsync(server.BoundEndpoints[0]));
+    }
+
+    [Fact]
+    public async Task A_second_server_cannot_listen_on_a_port_already_in_use()
+    {
+        var first = StartServer(new TestDispatcher());
+        var port = first.BoundEndpoints[0].Port;
+        var second = new NetworkServer(
+            new NetworkServerOptions { Listeners = [new ListenerEndpoint("PLAINTEXT", "127.0.0.1", port, "PLAINTEXT")] },
+            new TestDispatcher());
+        var error = Assert.Throws<IOException>(second.Start);
+        Assert.Contains(port.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message, StringComparison.Ordinal);
+        await second.DisposeAsync();
+        await first.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_server_listens_again_on_its_port_while_old_connections_are_in_time_wait()
+    {
+        var first = StartServer(new TestDispatcher());
+        var port = first.BoundEndpoints[0].Port;
+        using var client = await ConnectAsync(first);
+        await SendAsync(client, Frame(1));
+        Assert.NotNull(await ReadFrameAsync(client));
+
+        // The server closes first, so its side of the connection is the one left in TIME_WAIT.
+        await first.StopAsync(TimeSpan.FromSeconds(5));
+        Assert.True(await IsClosedByServerAsync(client));
+        await first.DisposeAsync();
+        var again = new NetworkServer(
+            new NetworkServerOptions { Listeners = [new ListenerEndpoint("PLAINTEXT", "127.0.0.1", port, "PLAINTEXT")] },
+            new TestDispatcher());
+        again.Start();
+        using var client2 = await ConnectAsync(again);
+        await again.DisposeAsync();
     }
 
     [Fact]
