@@ -4,6 +4,7 @@ using Samsa.Client.Errors;
 using Samsa.Client.Producer;
 using Samsa.Client.Tests.Infrastructure;
 using Samsa.Protocol.Errors;
+using Samsa.Protocol.Records;
 
 namespace Samsa.Client.Tests;
 
@@ -101,6 +102,31 @@ public sealed class ConsumerTests(MockClusterFixture mock)
         {
             Assert.Equal(partition.Select(r => r.Offset).Order(), partition.Select(r => r.Offset));
         }
+    }
+
+    [Theory]
+    [InlineData(CompressionType.None)]
+    [InlineData(CompressionType.Lz4)]
+    public async Task Batches_larger_than_max_poll_records_are_read_whole_and_in_order_across_polls(CompressionType compression)
+    {
+        var topic = mock.CreateTopic($"big-batches-{compression}", 1);
+        var config = new ProducerConfig { BootstrapServers = mock.Bootstrap, LingerMs = 50, BatchSize = 1_000_000, CompressionType = compression };
+        await using (var producer = new KafkaProducer(config))
+        {
+            await Task.WhenAll(Enumerable.Range(0, 3000).Select(i => producer.ProduceAsync(topic, null, BitConverter.GetBytes(i), partition: 0).AsTask()));
+        }
+
+        await using var consumer = new KafkaConsumer(new ConsumerConfig
+        {
+            BootstrapServers = mock.Bootstrap,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            FetchMaxWaitMs = 50,
+            MaxPollRecords = 7,
+        });
+        consumer.Assign([new TopicPartition(topic, 0)]);
+        var records = await ReadAsync(consumer, 3000);
+        Assert.Equal(Enumerable.Range(0, 3000), records.Select(r => BitConverter.ToInt32(r.Value!)));
+        Assert.Equal(Enumerable.Range(0, 3000).Select(i => (long)i), records.Select(r => r.Offset));
     }
 
     [Fact]

@@ -40,9 +40,10 @@ internal sealed class ConsumerLoad : IRecordHandler
             config.GroupId = settings.Group;
         }
 
+        // The clock starts before the consumer exists, as for produce: assignment and the first fetch count.
+        var progress = new Progress("consumed");
         await using var consumer = new KafkaConsumer(config);
         await AssignAsync(consumer, adminConfig, settings, ct);
-        var progress = new Progress("consumed");
         var deadline = settings.Duration is { } d ? Stopwatch.GetTimestamp() + (long)(d.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
         var lastRecord = Stopwatch.GetTimestamp();
         while (load._records < load._limit && Stopwatch.GetTimestamp() < deadline)

@@ -38,6 +38,8 @@ internal sealed class CompletedFetch(
     private readonly HashSet<long> _abortedProducers = [];
     private int _cursor;
     private int _abortedIndex;
+    private RecordMark? _resume;
+    private long _resumeGeneration;
     private bool _released;
 
     public TopicPartition Partition { get; } = partition;
@@ -72,6 +74,14 @@ internal sealed class CompletedFetch(
 
             var batch = rest[..total];
             var header = RecordBatchHeader.Read(batch);
+            if (_resume is { } mark)
+            {
+                // The rest of a batch a previous call stopped in: checked already, and decoded only from the mark on.
+                _resume = null;
+                produced += ReadRecords(handler, max - produced, ref position, reader.Resume(batch, mark, _resumeGeneration), reader, header, total);
+                continue;
+            }
+
             if (header.NextOffset <= position)
             {
                 _cursor += total;
@@ -102,34 +112,43 @@ internal sealed class CompletedFetch(
                 continue;
             }
 
-            var timestampType = header.IsLogAppendTime ? TimestampType.LogAppendTime : TimestampType.CreateTime;
-            var finished = true;
-            foreach (var record in reader.Read(batch))
-            {
-                if (record.Offset < position)
-                {
-                    continue;
-                }
-
-                if (produced == max)
-                {
-                    finished = false;
-                    break;
-                }
-
-                handler.OnRecord(new ConsumedRecord(Partition.Topic, Partition.Partition, timestampType, header.PartitionLeaderEpoch, record));
-                position = record.Offset + 1;
-                produced++;
-            }
-
-            if (finished)
-            {
-                // Compacted batches can end before their last offset; the next batch starts after it.
-                _cursor += total;
-                position = Math.Max(position, header.NextOffset);
-            }
+            produced += ReadRecords(handler, max - produced, ref position, reader.Read(batch), reader, header, total);
         }
 
+        return produced;
+    }
+
+    /// <summary>
+    /// Hands up to <paramref name="max"/> of the batch's records at or after <paramref name="position"/> to the handler.
+    /// A batch left part-way keeps a mark, so the next call neither decompresses nor decodes its first records again.
+    /// </summary>
+    private int ReadRecords(IRecordHandler handler, int max, ref long position, RecordEnumerator records, RecordBatchReader reader, RecordBatchHeader header, int total)
+    {
+        var timestampType = header.IsLogAppendTime ? TimestampType.LogAppendTime : TimestampType.CreateTime;
+        var produced = 0;
+        while (produced < max && records.MoveNext())
+        {
+            var record = records.Current;
+            if (record.Offset < position)
+            {
+                continue;
+            }
+
+            handler.OnRecord(new ConsumedRecord(Partition.Topic, Partition.Partition, timestampType, header.PartitionLeaderEpoch, record));
+            position = record.Offset + 1;
+            produced++;
+        }
+
+        if (records.ReadCount < records.Count)
+        {
+            _resume = records.Mark;
+            _resumeGeneration = reader.Generation;
+            return produced;
+        }
+
+        // Compacted batches can end before their last offset; the next batch starts after it.
+        _cursor += total;
+        position = Math.Max(position, header.NextOffset);
         return produced;
     }
 

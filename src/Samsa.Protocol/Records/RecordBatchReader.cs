@@ -32,6 +32,9 @@ public sealed class RecordBatchReader : IDisposable
 
     public int MaxDecompressedSize { get; }
 
+    /// <summary>Counts the batches this reader has decompressed; its buffer holds the last one's records.</summary>
+    public long Generation { get; private set; }
+
     /// <summary>The records of one batch.</summary>
     public RecordEnumerator Read(ReadOnlySpan<byte> batch) => Read(batch, out _);
 
@@ -46,9 +49,33 @@ public sealed class RecordBatchReader : IDisposable
         {
             _decompressed.Clear();
             CompressionCodec.Get(header.Compression).Decompress(body, _decompressed, MaxDecompressedSize);
+            Generation++;
             records = _decompressed.WrittenSpan;
         }
 
+        return Enumerate(header, records);
+    }
+
+    /// <summary>
+    /// Continues a batch from a <see cref="RecordEnumerator.Mark"/> taken while reading that same batch, skipping the
+    /// records before it without decoding them. A compressed batch is not decompressed again when
+    /// <paramref name="generation"/> (the <see cref="Generation"/> just after the batch was read) is still current,
+    /// that is, when this reader has decompressed no other batch since.
+    /// </summary>
+    public RecordEnumerator Resume(ReadOnlySpan<byte> batch, RecordMark mark, long generation)
+    {
+        var header = ReadCheckedHeader(batch);
+        var enumerator = header.Compression != CompressionType.None && generation == Generation
+            ? Enumerate(header, _decompressed.WrittenSpan)
+            : Read(batch);
+        enumerator.MoveTo(mark);
+        return enumerator;
+    }
+
+    public void Dispose() => _decompressed.Dispose();
+
+    private static RecordEnumerator Enumerate(RecordBatchHeader header, ReadOnlySpan<byte> records)
+    {
         return new RecordEnumerator(
             records,
             header.RecordsCount,
@@ -56,8 +83,6 @@ public sealed class RecordBatchReader : IDisposable
             header.BaseTimestamp,
             header.IsLogAppendTime ? header.MaxTimestamp : null);
     }
-
-    public void Dispose() => _decompressed.Dispose();
 
     /// <summary>
     /// The header of a batch whose framing can be trusted enough to read records: magic 2, a length that fits the

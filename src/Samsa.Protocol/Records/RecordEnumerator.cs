@@ -51,7 +51,22 @@ public ref struct RecordEnumerator
 
     public readonly RecordView Current => _current;
 
+    /// <summary>Where the next record starts; <see cref="RecordBatchReader.Resume"/> continues from here.</summary>
+    public readonly RecordMark Mark => new(_position, _index);
+
     public readonly RecordEnumerator GetEnumerator() => this;
+
+    /// <summary>Moves to a mark an enumerator over the same record bytes returned; the records before it are not read again.</summary>
+    internal void MoveTo(RecordMark mark)
+    {
+        if (mark.Index < 0 || mark.Index > _count || mark.Position < 0 || mark.Position > _records.Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(mark), mark, "the mark lies outside this batch's records");
+        }
+
+        _position = mark.Position;
+        _index = mark.Index;
+    }
 
     public bool MoveNext()
     {
