@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Peer comparison in one run: the machine's physical limits (fio, iperf3, memory copy), the peer systems
 # (Redis Streams, NATS JetStream, RabbitMQ streams, ActiveMQ) and Samsa, all on this machine and on
-# 127.0.0.1 only, driven by one C# harness (bench/Samsa.Bench.Compare). Writes bench/results/<date>.md,
+# 127.0.0.1 only, driven by one C# harness (bench/Samsa.Bench.Compare). Samsa is measured twice against the
+# same broker: with Confluent.Kafka through the harness, and with `samsa perf` (this repository's client,
+# run by the harness's samsa-perf command over the same grid). Writes bench/results/<date>.md,
 # the run's JSON under bench/results/<date>/, and the summary under "## Peer comparison" in bench/README.md.
 #
 # Every server is started from a private config and data directory under a temporary folder, on a free
@@ -13,7 +15,8 @@ usage() {
 usage: bench/compare.sh [options]
 
   --quick                 small counts and short deadlines, to validate the pipeline (numbers are noisy)
-  --skip LIST             skip steps: physical,redis,nats,rabbitmq,activemq,samsa,kafka-mock (comma separated)
+  --skip LIST             skip steps: physical,redis,nats,rabbitmq,activemq,samsa,kafka-mock (comma separated);
+                          samsa-perf skips only Samsa's second row, measured with `samsa perf`
   --only LIST             run only these steps
   --skip-peers            same as --skip redis,nats,rabbitmq,activemq
   --skip-samsa            same as --skip samsa
@@ -21,7 +24,6 @@ usage: bench/compare.sh [options]
                           instead of starting Samsa
   --samsa-cmd CMD         command that starts Samsa; {port} and {data} are replaced (default: the built
                           src/Samsa.Cli: samsa server --override log.dirs={data} --override listeners=PLAINTEXT://127.0.0.1:{port})
-  --samsa-perf-args ARGS  arguments of `samsa perf` for one run; {bootstrap} {topic} {count} {size} {acks} replaced
   --activemq-home DIR     an ActiveMQ distribution whose lib/ has the AMQP transport (activemq-amqp, proton-j):
                           ActiveMQ is then measured over AMQP 1.0 instead of MQTT
   --kafka-mock            also run the Kafka driver against librdkafka's mock cluster (a driver self-check;
@@ -39,7 +41,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-QUICK=0 SKIP="" ONLY="" SAMSA_BOOTSTRAP="" SAMSA_CMD="" SAMSA_PERF_ARGS="" ACTIVEMQ_HOME_DIST=""
+QUICK=0 SKIP="" ONLY="" SAMSA_BOOTSTRAP="" SAMSA_CMD="" ACTIVEMQ_HOME_DIST=""
 KAFKA_MOCK="" REPEATS="" MAX_MINUTES=30 OUT="" UPDATE_README=1 INSTALL=1 KEEP_TMP=0
 ARGS_TEXT="bench/compare.sh $*"
 while [ $# -gt 0 ]; do
@@ -51,7 +53,6 @@ while [ $# -gt 0 ]; do
     --skip-samsa) SKIP="$SKIP,samsa" ;;
     --samsa-bootstrap) SAMSA_BOOTSTRAP="$2"; shift ;;
     --samsa-cmd) SAMSA_CMD="$2"; shift ;;
-    --samsa-perf-args) SAMSA_PERF_ARGS="$2"; shift ;;
     --activemq-home) ACTIVEMQ_HOME_DIST="$2"; shift ;;
     --kafka-mock) KAFKA_MOCK=1 ;;
     --repeats) REPEATS="$2"; shift ;;
@@ -428,6 +429,7 @@ SAMSA_DURABILITY="Kafka's defaults: the page cache, the OS flushing in the backg
 
 run_samsa() {
   local key=samsa label="Samsa" bootstrap="$SAMSA_BOOTSTRAP" version pid="" dir="$TMP/samsa" port
+  local client="client: Confluent.Kafka (librdkafka) through the harness's Kafka driver"
   version=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo "?")
   mkdir -p "$dir/data"
   if [ -z "$bootstrap" ]; then
@@ -460,37 +462,48 @@ run_samsa() {
   log "Samsa at $bootstrap"
   local probe=()
   if [ -n "$pid" ]; then probe=(--broker-pid "$pid"); fi   # the broker's CPU, GCs and allocation per pass
-  if run_harness $key "$SAMSA_BUDGET" --system kafka --endpoint "$bootstrap" --label "$label ($version)" --durability "$SAMSA_DURABILITY" "${probe[@]}"; then
-    status $key "$label ($version)" "measured" "$version" "$SAMSA_DURABILITY" "$(samsa_perf "$bootstrap")"
+  label="Samsa ($version, Confluent.Kafka client)"
+  if run_harness $key "$SAMSA_BUDGET" --system kafka --endpoint "$bootstrap" --label "$label" --durability "$SAMSA_DURABILITY" "${probe[@]}"; then
+    status $key "$label" "measured" "$version" "$SAMSA_DURABILITY" "$client"
   else
-    status $key "$label ($version)" "failed" "$version" "$SAMSA_DURABILITY" "the harness failed; see its errors below. $(samsa_perf "$bootstrap")"
+    status $key "$label" "failed" "$version" "$SAMSA_DURABILITY" "$client; the harness failed; see its errors below"
   fi
+  run_samsa_perf "$bootstrap" "$version" "${probe[@]}"
   if [ -n "$pid" ]; then stop_pid "$pid"; fi
 }
 
-samsa_perf() { # runs `samsa perf` when the CLI has it; prints a note for the status line
-  local bootstrap=$1 bin="$TMP/samsa/bin/samsa"
-  if [ ! -x "$bin" ] || ! timeout 20 "$bin" perf --help > /dev/null 2>&1; then
-    echo "samsa perf: not measured, this build's CLI has no perf command"
+run_samsa_perf() { # run_samsa_perf BOOTSTRAP VERSION [--broker-pid PID]: Samsa's second row, the same grid through `samsa perf`
+  local bootstrap=$1 version=$2 key=samsa-perf bin="$TMP/samsa/bin/samsa"
+  shift 2
+  local label="Samsa ($version, samsa perf client)"
+  local client="client: samsa perf (Samsa.Client, this repository's own client), one child process per pass; throughput only (samsa perf's latency is send-to-ack, not end to end)"
+  if [[ ",$SKIP," == *",samsa-perf,"* ]]; then
+    status $key "$label" "skipped" "$version" "$SAMSA_DURABILITY" "skipped with --skip samsa-perf"
     return
   fi
-  if [ -z "$SAMSA_PERF_ARGS" ]; then
-    echo "samsa perf: present; pass --samsa-perf-args to measure it (its flags were not known when this script was written)"
+  if [ ! -x "$bin" ]; then   # with --samsa-cmd or --samsa-bootstrap the CLI was not built above
+    log "building the samsa CLI for samsa perf"
+    if ! dotnet build src/Samsa.Cli/Samsa.Cli.csproj -c Release -o "$TMP/samsa/bin" > "$TMP/samsa/perf-build.log" 2>&1; then
+      status $key "$label" "not run" "$version" "$SAMSA_DURABILITY" "src/Samsa.Cli does not build: $(grep -m1 -E 'error' "$TMP/samsa/perf-build.log")"
+      return
+    fi
+  fi
+  if ! timeout 20 "$bin" perf --help > /dev/null 2>&1; then
+    status $key "$label" "not run" "$version" "$SAMSA_DURABILITY" "this build's CLI has no perf command"
     return
   fi
-  local size acks args out="$RUN_DIR/samsa-perf.txt"
-  for size in 100 1024; do
-    for acks in 1 all; do
-      args=${SAMSA_PERF_ARGS//\{bootstrap\}/$bootstrap}
-      args=${args//\{topic\}/perf-$size-$acks}
-      args=${args//\{count\}/$(( RUN_MB * 1000000 / size ))}
-      args=${args//\{size\}/$size}
-      args=${args//\{acks\}/$acks}
-      echo "\$ samsa $args" >> "$out"
-      timeout $(( PHASE_S * 6 + 30 )) "$bin" $args >> "$out" 2>&1 || echo "(exit $?)" >> "$out"
-    done
-  done
-  echo "samsa perf: raw output in samsa-perf.txt"
+  log "samsa perf against $bootstrap"
+  local rc=0
+  timeout --signal=TERM --kill-after=10 $(( SAMSA_BUDGET + HARNESS_GRACE )) \
+    "$HARNESS" samsa-perf --samsa "$bin" --endpoint "$bootstrap" --key $key --label "$label" --durability "$SAMSA_DURABILITY" \
+      --repeats "$REPEATS" --run-mb "$RUN_MB" --phase-seconds "$PHASE_S" --budget-seconds "$SAMSA_BUDGET" \
+      --out-json "$RUN_DIR/systems/$key.json" "$@" \
+    2> >(tee "$TMP/logs/harness-$key.log" >&2) || rc=$?
+  if [ "$rc" -eq 0 ]; then
+    status $key "$label" "measured" "$version" "$SAMSA_DURABILITY" "$client"
+  else
+    status $key "$label" "failed" "$version" "$SAMSA_DURABILITY" "$client; samsa-bench-compare samsa-perf failed (exit $rc); see its errors below"
+  fi
 }
 
 run_kafka_mock() {

@@ -18,15 +18,16 @@ internal static class ReportCommand
         var title = new Option<string>("--title") { Description = "heading of the results file", DefaultValueFactory = _ => "Peer comparison" };
         var invocation = new Option<string>("--command") { Description = "the command line that produced the run", DefaultValueFactory = _ => "bench/compare.sh" };
         var comparison = new Option<string?>("--comparison") { Description = "docs/comparison.md, whose measured table (between its markers) is replaced" };
-        var samsa = new Option<string>("--samsa-key") { Description = "result key of Samsa's Kafka-protocol run", DefaultValueFactory = _ => "samsa" };
+        var samsa = new Option<string>("--samsa-key") { Description = "result key of Samsa's run with the harness's Kafka driver (Confluent.Kafka); the ratios use it", DefaultValueFactory = _ => "samsa" };
+        var samsaPerf = new Option<string>("--samsa-perf-key") { Description = "result key of Samsa's run with `samsa perf` (the samsa-perf command)", DefaultValueFactory = _ => "samsa-perf" };
         var command = new Command("report", "Write the results markdown and the README summary from a run folder")
         {
-            folder, output, readme, title, invocation, samsa, comparison,
+            folder, output, readme, title, invocation, samsa, samsaPerf, comparison,
         };
         command.SetAction(async (parse, ct) =>
         {
             var run = await RunFolder.LoadAsync(parse.GetValue(folder)!);
-            var report = new MarkdownReport(run, parse.GetValue(title)!, parse.GetValue(invocation)!, parse.GetValue(samsa)!);
+            var report = new MarkdownReport(run, parse.GetValue(title)!, parse.GetValue(invocation)!, parse.GetValue(samsa)!, parse.GetValue(samsaPerf)!);
             var outPath = parse.GetValue(output)!;
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outPath))!);
             await File.WriteAllTextAsync(outPath, report.Results(), ct);

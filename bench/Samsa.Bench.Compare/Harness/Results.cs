@@ -15,6 +15,12 @@ internal sealed class SystemResult
     /// <summary>Sampled bytes allocated by the broker per type over the run (a .NET broker given with --broker-pid).</summary>
     public Dictionary<string, long>? BrokerAllocationsByType { get; set; }
 
+    /// <summary>
+    /// Set when the numbers come from another program the harness ran (<c>samsa perf</c>) rather than from its own loops:
+    /// which program and how its timing differs. Null for rows the harness drove itself.
+    /// </summary>
+    public string? MeasuredWith { get; init; }
+
     public DateTimeOffset StartedAt { get; init; }
     public double WallSeconds { get; set; }
 }
@@ -63,6 +69,9 @@ internal sealed record PhaseRun(
 {
     /// <summary>The broker's CPU, GCs and allocation during this pass, when the run was given its pid.</summary>
     public BrokerUsage? Broker { get; init; }
+
+    /// <summary>What an external load tool (samsa perf) printed for this pass, kept as it was.</summary>
+    public System.Text.Json.JsonElement? Tool { get; init; }
 }
 
 /// <summary>End-to-end latency at a fixed rate for one configuration, <c>Repeats</c> times.</summary>

@@ -5,13 +5,21 @@ using Samsa.Bench.Compare.Harness;
 namespace Samsa.Bench.Compare.Reporting;
 
 /// <summary>Writes bench/results/&lt;date&gt;.md and the summary table for bench/README.md from a run folder.</summary>
-internal sealed class MarkdownReport(RunFolder run, string title, string command, string samsaKey)
+internal sealed class MarkdownReport(RunFolder run, string title, string command, string samsaKey, string samsaPerfKey = "samsa-perf")
 {
     private const string FioBuffered = "write-buffered";
     private const string FioDsync = "write-fdatasync";
     private const string FioRead = "read";
 
+    /// <summary>Samsa driven by the harness (Confluent.Kafka): the row every ratio is taken from.</summary>
     private SystemResult? Samsa => run.Systems.FirstOrDefault(s => s.Key == samsaKey && (s.Throughput.Count > 0 || s.Latency.Count > 0));
+
+    /// <summary>Samsa driven by <c>samsa perf</c>, this repository's client, against the same broker (throughput only).</summary>
+    private SystemResult? SamsaPerf => run.Systems.FirstOrDefault(s => s.Key == samsaPerfKey && s.Throughput.Count > 0);
+
+    /// <summary>The settings of the harness's own runs (a row measured with another tool records only what applies to it).</summary>
+    private RunSettings? Settings =>
+        (run.Systems.FirstOrDefault(s => s.MeasuredWith is null) ?? (run.Systems.Count > 0 ? run.Systems[0] : null))?.Settings;
 
     public string Results()
     {
@@ -37,11 +45,6 @@ internal sealed class MarkdownReport(RunFolder run, string title, string command
         AppendBrokerCost(md);
         AppendRatios(md);
         AppendProblems(md);
-        if (run.SamsaPerf is { Length: > 0 } perf)
-        {
-            md.Append(CultureInfo.InvariantCulture, $"\n## samsa perf (raw output)\n\n```text\n{perf.TrimEnd()}\n```\n");
-        }
-
         return md.ToString();
     }
 
@@ -50,7 +53,7 @@ internal sealed class MarkdownReport(RunFolder run, string title, string command
     {
         var sizes = run.Systems.SelectMany(s => s.Settings.RecordSizes).Distinct().Order().ToArray();
         var md = new StringBuilder();
-        md.Append(CultureInfo.InvariantCulture, $"Latest run: [{resultsLink}]({resultsLink}) ({title}). Medians of the repeats; produce and consume in MB/s of payload, latency p99 in ms at {LatencyRate()} records/s. Kafka-protocol rows: acks=all, 1 partition.\n\n");
+        md.Append(CultureInfo.InvariantCulture, $"Latest run: [{resultsLink}]({resultsLink}) ({title}). Medians of the repeats; produce and consume in MB/s of payload, latency p99 in ms at {LatencyRate()} records/s. Kafka-protocol rows: acks=all, 1 partition.{ClientsNote()}\n\n");
         md.Append("| system | status |");
         foreach (var size in sizes)
         {
@@ -83,10 +86,10 @@ internal sealed class MarkdownReport(RunFolder run, string title, string command
     public string ComparisonTable()
     {
         var columns = Rows().Where(r => !r.Key.StartsWith("check-", StringComparison.Ordinal))
-            .OrderBy(r => r.Key == samsaKey ? 0 : 1).ToList();
+            .OrderBy(r => r.Key == samsaKey ? 0 : r.Key == samsaPerfKey ? 1 : 2).ToList();
         var sizes = run.Systems.SelectMany(s => s.Settings.RecordSizes).Distinct().Order().ToArray();
         var md = new StringBuilder();
-        md.Append(CultureInfo.InvariantCulture, $"From {title}. Medians of the repeats; Kafka-protocol column: acks=all, 1 partition.\n\n|");
+        md.Append(CultureInfo.InvariantCulture, $"From {title}. Medians of the repeats; Kafka-protocol column: acks=all, 1 partition.{ClientsNote()}\n\n|");
         foreach (var c in columns)
         {
             md.Append(CultureInfo.InvariantCulture, $" | {c.Label}");
@@ -142,7 +145,12 @@ internal sealed class MarkdownReport(RunFolder run, string title, string command
         }
     }
 
-    private int LatencyRate() => run.Systems.Select(s => s.Settings.LatencyRate).FirstOrDefault();
+    private int LatencyRate() => Settings?.LatencyRate ?? 0;
+
+    /// <summary>Says which client each Samsa row used, when both were measured.</summary>
+    private string ClientsNote() => SamsaPerf is null
+        ? string.Empty
+        : " Samsa is measured twice against the same broker: with Confluent.Kafka (librdkafka) through the harness, and with `samsa perf` (this repository's own client; throughput only).";
 
     private void AppendPhysical(StringBuilder md)
     {
@@ -170,10 +178,15 @@ internal sealed class MarkdownReport(RunFolder run, string title, string command
             md.Append(CultureInfo.InvariantCulture, $"| {label} | {Escape(statusText)} | {Escape(st?.Version ?? string.Empty)} | {Escape(d?.Client ?? string.Empty)} | {Escape(d?.Protocol ?? string.Empty)} | {Escape(durability)} | {Escape(d?.ProducerBatching ?? string.Empty)} | {Escape(d?.ConsumerModel ?? string.Empty)} |\n");
         }
 
-        var settings = run.Systems.Select(s => s.Settings).FirstOrDefault();
+        var settings = Settings;
         if (settings is not null)
         {
-            md.Append(CultureInfo.InvariantCulture, $"\nSame for every system: record sizes {string.Join(", ", settings.RecordSizes)} B of random bytes; a produce pass sends {RunFolder.Number(settings.RunBytes / 1e6)} MB of payload (at most {settings.MaxRecords:N0} records) with at most {settings.Window} records unacknowledged, then a consume pass reads them back from the start; each pass stops at {settings.PhaseSeconds} s; {settings.Repeats} repeats per configuration, each into a fresh stream. MB = 10^6 bytes of payload; produce time runs from the first send to the last acknowledgement, consume time from the first read request to the last record.\n");
+            md.Append(CultureInfo.InvariantCulture, $"\nSame for every system driven by the harness: record sizes {string.Join(", ", settings.RecordSizes)} B of random bytes; a produce pass sends {RunFolder.Number(settings.RunBytes / 1e6)} MB of payload (at most {settings.MaxRecords:N0} records) with at most {settings.Window} records unacknowledged, then a consume pass reads them back from the start; each pass stops at {settings.PhaseSeconds} s; {settings.Repeats} repeats per configuration, each into a fresh stream. MB = 10^6 bytes of payload; produce time runs from the first send to the last acknowledgement, consume time from the first read request to the last record.\n");
+        }
+
+        foreach (var system in run.Systems.Where(s => s.MeasuredWith is not null))
+        {
+            md.Append(CultureInfo.InvariantCulture, $"\n{system.Label}: the same record sizes, acks, partition counts, repeats and payload per pass ({RunFolder.Number(system.Settings.RunBytes / 1e6)} MB, at most {system.Settings.MaxRecords:N0} records), measured with {system.MeasuredWith}\n");
         }
     }
 
@@ -192,7 +205,7 @@ internal sealed class MarkdownReport(RunFolder run, string title, string command
 
     private void AppendLatency(StringBuilder md)
     {
-        var settings = run.Systems.Select(s => s.Settings).FirstOrDefault();
+        var settings = Settings;
         if (settings is null)
         {
             return;
@@ -254,24 +267,61 @@ internal sealed class MarkdownReport(RunFolder run, string title, string command
             }
         }
 
-        md.Append("\nSamsa ÷ each peer (medians; above 1 means Samsa is faster, for latency below 1 means Samsa is quicker):\n\n");
-        if (Samsa is not { } samsa)
+        var samsa = Samsa;
+        var perf = SamsaPerf;
+        if (samsa is null)
         {
             var reason = run.Statuses.FirstOrDefault(s => s.Key == samsaKey)?.Note;
-            md.Append(CultureInfo.InvariantCulture, $"Pending: Samsa was not measured in this run{(string.IsNullOrEmpty(reason) ? "." : $" ({reason}).")}\n");
+            md.Append(CultureInfo.InvariantCulture, $"\nSamsa ÷ each peer: pending, Samsa was not measured with Confluent.Kafka in this run{(string.IsNullOrEmpty(reason) ? "." : $" ({reason}).")}\n");
+        }
+        else
+        {
+            md.Append(CultureInfo.InvariantCulture, $"\n{samsa.Label} ÷ each peer (medians; above 1 means Samsa is faster, for latency below 1 means Samsa is quicker):\n\n");
+            PeerRatios(md, samsa, withLatency: true);
+        }
+
+        if (perf is null)
+        {
             return;
         }
 
-        md.Append("| peer | record | produce MB/s | consume MB/s | p99 latency |\n| --- | ---: | ---: | ---: | ---: |\n");
-        foreach (var peer in run.Systems.Where(s => s.Key != samsaKey && !s.Key.StartsWith("check-", StringComparison.Ordinal)))
+        md.Append(CultureInfo.InvariantCulture, $"\n{perf.Label} ÷ each peer (medians; throughput only, this row has no latency runs):\n\n");
+        PeerRatios(md, perf, withLatency: false);
+        if (samsa is null)
+        {
+            return;
+        }
+
+        md.Append(CultureInfo.InvariantCulture, $"\nThe two clients against the same broker: {perf.Label} ÷ {samsa.Label}, every configuration (medians; above 1 means samsa perf moves more):\n\n");
+        md.Append("| record | acks | partitions | produce MB/s | consume MB/s |\n| ---: | --- | ---: | ---: | ---: |\n");
+        foreach (var t in perf.Throughput)
+        {
+            var c = samsa.Throughput.FirstOrDefault(x => x.RecordBytes == t.RecordBytes && x.Acks == t.Acks && x.Partitions == t.Partitions);
+            md.Append(CultureInfo.InvariantCulture, $"| {t.RecordBytes} B | {t.Acks} | {t.Partitions} | {Ratio(t.ProduceMBPerSec?.Median, c?.ProduceMBPerSec?.Median)} | {Ratio(t.ConsumeMBPerSec?.Median, c?.ConsumeMBPerSec?.Median)} |\n");
+        }
+    }
+
+    /// <summary>One Samsa row's headline medians ÷ each peer's, per record size.</summary>
+    private void PeerRatios(StringBuilder md, SystemResult samsa, bool withLatency)
+    {
+        md.Append(withLatency
+            ? "| peer | record | produce MB/s | consume MB/s | p99 latency |\n| --- | ---: | ---: | ---: | ---: |\n"
+            : "| peer | record | produce MB/s | consume MB/s |\n| --- | ---: | ---: | ---: |\n");
+        foreach (var peer in run.Systems.Where(s => s.Key != samsaKey && s.Key != samsaPerfKey && !s.Key.StartsWith("check-", StringComparison.Ordinal)))
         {
             foreach (var size in samsa.Settings.RecordSizes)
             {
                 var a = Headline(samsa, size);
                 var b = Headline(peer, size);
-                var la = samsa.Latency.FirstOrDefault(x => x.RecordBytes == size && IsHeadline(samsa, x.Acks, x.Partitions));
-                var lb = peer.Latency.FirstOrDefault(x => x.RecordBytes == size);
-                md.Append(CultureInfo.InvariantCulture, $"| {peer.Label} | {size} B | {Ratio(a?.ProduceMBPerSec?.Median, b?.ProduceMBPerSec?.Median)} | {Ratio(a?.ConsumeMBPerSec?.Median, b?.ConsumeMBPerSec?.Median)} | {Ratio(la?.P99Ms?.Median, lb?.P99Ms?.Median)} |\n");
+                md.Append(CultureInfo.InvariantCulture, $"| {peer.Label} | {size} B | {Ratio(a?.ProduceMBPerSec?.Median, b?.ProduceMBPerSec?.Median)} | {Ratio(a?.ConsumeMBPerSec?.Median, b?.ConsumeMBPerSec?.Median)} |");
+                if (withLatency)
+                {
+                    var la = samsa.Latency.FirstOrDefault(x => x.RecordBytes == size && IsHeadline(samsa, x.Acks, x.Partitions));
+                    var lb = peer.Latency.FirstOrDefault(x => x.RecordBytes == size);
+                    md.Append(CultureInfo.InvariantCulture, $" {Ratio(la?.P99Ms?.Median, lb?.P99Ms?.Median)} |");
+                }
+
+                md.Append('\n');
             }
         }
     }

@@ -16,7 +16,6 @@ internal sealed partial class RunFolder
     public MemCopyResult? MemCopy { get; init; }
     public required IReadOnlyList<KeyValuePair<string, string>> Machine { get; init; }
     public required IReadOnlyList<string> Notes { get; init; }
-    public string? SamsaPerf { get; init; }
 
     public static async Task<RunFolder> LoadAsync(string folder)
     {
@@ -24,7 +23,8 @@ internal sealed partial class RunFolder
         var systemsDir = Path.Combine(folder, "systems");
         if (Directory.Exists(systemsDir))
         {
-            foreach (var file in Directory.GetFiles(systemsDir, "*.json").Order(StringComparer.Ordinal))
+            // By name without ".json", so "samsa" comes before "samsa-perf".
+            foreach (var file in Directory.GetFiles(systemsDir, "*.json").OrderBy(Path.GetFileNameWithoutExtension, StringComparer.Ordinal))
             {
                 if (await Json.ReadAsync<SystemResult>(file) is { } result)
                 {
@@ -64,7 +64,6 @@ internal sealed partial class RunFolder
             MemCopy = File.Exists(memcopyPath) ? await Json.ReadAsync<MemCopyResult>(memcopyPath) : null,
             Machine = await ReadPairsAsync(Path.Combine(folder, "machine.txt")),
             Notes = File.Exists(Path.Combine(folder, "notes.txt")) ? await File.ReadAllLinesAsync(Path.Combine(folder, "notes.txt")) : [],
-            SamsaPerf = File.Exists(Path.Combine(folder, "samsa-perf.txt")) ? await File.ReadAllTextAsync(Path.Combine(folder, "samsa-perf.txt")) : null,
         };
     }
 
