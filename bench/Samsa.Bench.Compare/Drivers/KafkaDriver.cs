@@ -164,6 +164,14 @@ internal sealed class KafkaDriver(string bootstrap, int lingerMs, int window, bo
                 .SetLogHandler(static (_, _) => { })
                 .SetErrorHandler(static (_, _) => { })
                 .Build();
+            // librdkafka resolves Offset.Beginning only once it knows the partition's leader; assigned before its
+            // metadata arrives, the partition waits for a ~500 ms offset-query timer (seen with debug=fetch: "no current
+            // leader for partition"), a fixed client-side pause that is not the broker's. Learning the topic first avoids it.
+            using (var admin = new DependentAdminClientBuilder(_consumer.Handle).Build())
+            {
+                admin.GetMetadata(target.Name, TimeSpan.FromSeconds(10));
+            }
+
             _consumer.Assign(Enumerable.Range(0, target.Partitions).Select(p => new TopicPartitionOffset(target.Name, p, Offset.Beginning)));
             var consumer = _consumer;
 
