@@ -112,6 +112,7 @@ internal sealed class RecordAccumulator(int batchSize, RecordBatchOptions option
         bool abortOnNewBatch)
     {
         var sealedOne = false;
+        var opened = false;
         lock (queue.Lock)
         {
             var open = queue.Open;
@@ -135,6 +136,7 @@ internal sealed class RecordAccumulator(int batchSize, RecordBatchOptions option
                 }
 
                 open = Rent(queue);
+                opened = true;
             }
 
             open.Append(timestamp, key, value, headers, listener, recordSize);
@@ -145,7 +147,8 @@ internal sealed class RecordAccumulator(int batchSize, RecordBatchOptions option
             }
         }
 
-        if (sealedOne)
+        // A new batch wakes the sender too: idle, it sleeps up to 100 ms and would not see the batch's linger.ms due.
+        if (sealedOne || opened)
         {
             wakeSender();
         }
