@@ -207,12 +207,13 @@ internal sealed class Fetcher : IAsyncDisposable
     {
         var metadata = _metadata.Current;
         var byNode = new Dictionary<int, List<(PartitionState State, long Offset, int Epoch)>>();
+        var nodesWithFullBuffers = new HashSet<int>();
         var needMetadata = false;
         lock (_subscription.Lock)
         {
             foreach (var state in _subscription.Snapshot())
             {
-                if (!state.IsFetchable || state.FetchInFlight || state.Buffered >= _config.PrefetchResponses)
+                if (!state.IsFetchable || state.FetchInFlight)
                 {
                     continue;
                 }
@@ -221,6 +222,12 @@ internal sealed class Fetcher : IAsyncDisposable
                 if (leader < 0)
                 {
                     needMetadata = true;
+                    continue;
+                }
+
+                if (state.Buffered >= _config.PrefetchResponses)
+                {
+                    nodesWithFullBuffers.Add(leader);
                     continue;
                 }
 
@@ -240,6 +247,7 @@ internal sealed class Fetcher : IAsyncDisposable
                 list.Add((state, state.FetchPosition, state.Epoch));
             }
 
+            DeferLongPolls(byNode, nodesWithFullBuffers);
             foreach (var list in byNode.Values)
             {
                 foreach (var entry in list)
@@ -262,6 +270,23 @@ internal sealed class Fetcher : IAsyncDisposable
             }
 
             _ = FetchAsync(node, partitions, ct);
+        }
+    }
+
+    /// <summary>
+    /// Holds back a fetch made only of caught-up partitions while the same broker has partitions whose buffers are
+    /// full: the broker would park it for fetch.max.wait.ms, and with one fetch in flight per broker the buffered
+    /// partitions could not be fetched again until it returned. They wake the fetcher as they drain, and the next
+    /// fetch then carries them too, so it returns at once.
+    /// </summary>
+    private static void DeferLongPolls(Dictionary<int, List<(PartitionState State, long Offset, int Epoch)>> byNode, HashSet<int> nodesWithFullBuffers)
+    {
+        foreach (var node in nodesWithFullBuffers)
+        {
+            if (byNode.TryGetValue(node, out var list) && list.TrueForAll(entry => entry.State.IsCaughtUp))
+            {
+                byNode.Remove(node);
+            }
         }
     }
 

@@ -37,6 +37,9 @@ internal sealed class PartitionState(TopicPartition partition)
     public Exception? Error { get; set; }
 
     public bool IsFetchable => PendingReset is null && PendingOffsetSpec is null && FetchPosition >= 0 && Error is null;
+
+    /// <summary>The fetch position has reached the high watermark of the last response: a fetch would wait for new records.</summary>
+    public bool IsCaughtUp => HighWatermark >= 0 && FetchPosition >= HighWatermark;
 }
 
 /// <summary>
