@@ -1,4 +1,3 @@
-using Samsa.Client.Admin;
 using Samsa.Client.Configuration;
 using Samsa.Client.Consumer;
 using Samsa.Client.Producer;
@@ -14,11 +13,7 @@ public sealed class FetchPipelineTests(TestBroker broker) : IClassFixture<TestBr
     {
         // Partition 1 stays empty, so a fetch for it alone waits the whole fetch.max.wait.ms (20 s). Partition 0 needs
         // many small fetches; if any of them queued behind such a wait, reading 200 records would take minutes.
-        var topic = $"caught-up-{Guid.NewGuid():N}"[..24];
-        await using (var admin = new KafkaAdminClient(new AdminClientConfig { BootstrapServers = broker.Bootstrap }))
-        {
-            (await admin.CreateTopicsAsync([new NewTopic(topic, 2, 1)])).ThrowIfAnyFailed();
-        }
+        var topic = await broker.CreateTopicAsync("caught-up", 2);
 
         await using (var producer = new KafkaProducer(new ProducerConfig { BootstrapServers = broker.Bootstrap, LingerMs = 0 }))
         {

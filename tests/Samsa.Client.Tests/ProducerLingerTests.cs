@@ -1,4 +1,3 @@
-using Samsa.Client.Admin;
 using Samsa.Client.Configuration;
 using Samsa.Client.Producer;
 using Samsa.Client.Tests.Infrastructure;
@@ -12,11 +11,7 @@ public sealed class ProducerLingerTests(TestBroker broker) : IClassFixture<TestB
     public async Task With_linger_ms_zero_each_record_is_sent_at_once_not_at_the_senders_idle_tick()
     {
         // The idle sender wakes every 100 ms on its own; 100 records one after the other would then take 10 s.
-        var topic = $"linger-{Guid.NewGuid():N}"[..24];
-        await using (var admin = new KafkaAdminClient(new AdminClientConfig { BootstrapServers = broker.Bootstrap }))
-        {
-            (await admin.CreateTopicsAsync([new NewTopic(topic, 1, 1)])).ThrowIfAnyFailed();
-        }
+        var topic = await broker.CreateTopicAsync("linger", 1);
 
         await using var producer = new KafkaProducer(new ProducerConfig { BootstrapServers = broker.Bootstrap, LingerMs = 0 });
         await producer.ProduceAsync(topic, null, [0], partition: 0);

@@ -216,11 +216,7 @@ internal static class SamsaPerfCommand
                 }
             }
 
-            result.ProduceRecordsPerSec = Spread.Of(result.Produce.Where(r => r.Records > 0).Select(r => r.RecordsPerSec));
-            result.ProduceMBPerSec = Spread.Of(result.Produce.Where(r => r.Records > 0).Select(r => r.MBPerSec));
-            result.ConsumeRecordsPerSec = Spread.Of(result.Consume.Where(r => r.Records > 0).Select(r => r.RecordsPerSec));
-            result.ConsumeMBPerSec = Spread.Of(result.Consume.Where(r => r.Records > 0).Select(r => r.MBPerSec));
-            return result;
+            return result.Summarize();
         }
 
         /// <summary>One samsa perf process; its JSON becomes a <see cref="PhaseRun"/> with MB = 10^6 bytes (samsa perf's own mbPerSec is MiB/s).</summary>

@@ -84,12 +84,7 @@ internal sealed class BenchRun(IStreamDriver driver, string system, RunSettings 
             }
         }
 
-        // A pass cut short by its deadline still measured a rate over the records it moved.
-        result.ProduceRecordsPerSec = Spread.Of(result.Produce.Where(r => r.Records > 0).Select(r => r.RecordsPerSec));
-        result.ProduceMBPerSec = Spread.Of(result.Produce.Where(r => r.Records > 0).Select(r => r.MBPerSec));
-        result.ConsumeRecordsPerSec = Spread.Of(result.Consume.Where(r => r.Records > 0).Select(r => r.RecordsPerSec));
-        result.ConsumeMBPerSec = Spread.Of(result.Consume.Where(r => r.Records > 0).Select(r => r.MBPerSec));
-        return result;
+        return result.Summarize();
     }
 
     private async Task<LatencyResult> LatencyAsync(int size, string acks, int partitions, List<string> errors, CancellationToken ct)

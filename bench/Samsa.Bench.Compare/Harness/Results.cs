@@ -54,6 +54,16 @@ internal sealed class ThroughputResult
     public Spread? ProduceMBPerSec { get; set; }
     public Spread? ConsumeRecordsPerSec { get; set; }
     public Spread? ConsumeMBPerSec { get; set; }
+
+    /// <summary>Medians and spreads of the passes; a pass cut short by its deadline still measured a rate over the records it moved.</summary>
+    public ThroughputResult Summarize()
+    {
+        ProduceRecordsPerSec = Spread.Of(Produce.Where(r => r.Records > 0).Select(r => r.RecordsPerSec));
+        ProduceMBPerSec = Spread.Of(Produce.Where(r => r.Records > 0).Select(r => r.MBPerSec));
+        ConsumeRecordsPerSec = Spread.Of(Consume.Where(r => r.Records > 0).Select(r => r.RecordsPerSec));
+        ConsumeMBPerSec = Spread.Of(Consume.Where(r => r.Records > 0).Select(r => r.MBPerSec));
+        return this;
+    }
 }
 
 /// <summary>One timed produce or consume pass.</summary>

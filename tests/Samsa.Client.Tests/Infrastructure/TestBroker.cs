@@ -1,3 +1,5 @@
+using Samsa.Client.Admin;
+using Samsa.Client.Configuration;
 using Samsa.Interop.Tests;
 
 namespace Samsa.Client.Tests.Infrastructure;
@@ -26,6 +28,15 @@ public sealed class TestBroker : IAsyncLifetime
 
         _process = await SamsaBroker.StartAsync();
         Bootstrap = _process.BootstrapServers;
+    }
+
+    /// <summary>Creates a topic with a unique name starting with <paramref name="prefix"/> and returns its name.</summary>
+    public async Task<string> CreateTopicAsync(string prefix, int partitions)
+    {
+        var name = $"{prefix}-{Guid.NewGuid():N}"[..24];
+        await using var admin = new KafkaAdminClient(new AdminClientConfig { BootstrapServers = Bootstrap });
+        (await admin.CreateTopicsAsync([new NewTopic(name, partitions, 1)])).ThrowIfAnyFailed();
+        return name;
     }
 
     public async Task DisposeAsync()
