@@ -32,6 +32,7 @@ public sealed class KafkaProducer : IAsyncDisposable
     private Task _lastWaitingAppend = Task.CompletedTask;
     private int _waitingAppends;
     private int _disposed;
+    private TopicLookup? _lastTopic;
 
     public KafkaProducer(ProducerConfig config)
     {
@@ -174,12 +175,11 @@ public sealed class KafkaProducer : IAsyncDisposable
         }
 
         var ts = timestamp ?? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        var metadata = _metadata.Current.GetTopic(topic);
-        if (Volatile.Read(ref _waitingAppends) == 0 && metadata is { Error: ErrorCode.None, Partitions.Count: > 0 } && _memory.TryReserve(size))
+        if (Volatile.Read(ref _waitingAppends) == 0 && Lookup(topic) is { } lookup && _memory.TryReserve(size))
         {
             try
             {
-                AppendToPartition(topic, metadata, key, value, headers, partition, ts, listener, size);
+                AppendToPartition(topic, lookup.Metadata, lookup.State, key, value, headers, partition, ts, listener, size);
                 return ValueTask.CompletedTask;
             }
             catch
@@ -239,7 +239,7 @@ public sealed class KafkaProducer : IAsyncDisposable
 
             try
             {
-                AppendToPartition(topic, metadata, key, value, headers, partition, timestamp, listener, size);
+                AppendToPartition(topic, metadata, _accumulator.GetTopic(topic, metadata.Partitions.Count), key, value, headers, partition, timestamp, listener, size);
             }
             catch
             {
@@ -277,9 +277,33 @@ public sealed class KafkaProducer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The topic's metadata and partition queues when it can take records now, else null. The last answer is kept
+    /// with the metadata snapshot it came from, so a run of records to one topic skips both lookups by name.
+    /// </summary>
+    private TopicLookup? Lookup(string topic)
+    {
+        var cluster = _metadata.Current;
+        var last = Volatile.Read(ref _lastTopic);
+        if (last is not null && ReferenceEquals(last.Cluster, cluster) && string.Equals(last.Name, topic, StringComparison.Ordinal))
+        {
+            return last;
+        }
+
+        if (cluster.GetTopic(topic) is not { Error: ErrorCode.None, Partitions.Count: > 0 } metadata)
+        {
+            return null;
+        }
+
+        var lookup = new TopicLookup(topic, cluster, metadata, _accumulator.GetTopic(topic, metadata.Partitions.Count));
+        Volatile.Write(ref _lastTopic, lookup);
+        return lookup;
+    }
+
     private void AppendToPartition(
         string topic,
         TopicMetadata metadata,
+        TopicState state,
         ReadOnlyMemory<byte>? key,
         ReadOnlyMemory<byte>? value,
         IReadOnlyList<RecordHeader>? headers,
@@ -289,7 +313,6 @@ public sealed class KafkaProducer : IAsyncDisposable
         int size)
     {
         var count = metadata.Partitions.Count;
-        var state = _accumulator.GetTopic(topic, count);
         var keyBytes = key.HasValue ? NullableBytes.FromReadOnlySpan(key.Value.Span) : NullableBytes.Null;
         var valueBytes = value.HasValue ? NullableBytes.FromReadOnlySpan(value.Value.Span) : NullableBytes.Null;
         RecordHeader[]? rented = null;
@@ -366,4 +389,6 @@ public sealed class KafkaProducer : IAsyncDisposable
 
         return size;
     }
+
+    private sealed record TopicLookup(string Name, ClusterMetadata Cluster, TopicMetadata Metadata, TopicState State);
 }
