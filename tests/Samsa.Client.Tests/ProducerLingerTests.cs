@@ -22,4 +22,16 @@ public sealed class ProducerLingerTests(TestBroker broker) : IClassFixture<TestB
             Assert.Equal(i, delivered.Offset);
         }
     }
+
+    [Fact]
+    public async Task Records_answered_together_carry_one_answer_time_taken_after_they_were_sent()
+    {
+        var topic = await broker.CreateTopicAsync("answered", 1);
+        await using var producer = new KafkaProducer(new ProducerConfig { BootstrapServers = broker.Bootstrap, LingerMs = 50 });
+        var sentAt = System.Diagnostics.Stopwatch.GetTimestamp();
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => producer.ProduceAsync(topic, null, [(byte)i], partition: 0).AsTask()));
+
+        Assert.Single(results.Select(r => r.AnsweredAt).Distinct());
+        Assert.InRange(results[0].AnsweredAt, sentAt, System.Diagnostics.Stopwatch.GetTimestamp());
+    }
 }

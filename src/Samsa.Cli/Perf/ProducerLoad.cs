@@ -58,11 +58,11 @@ internal sealed class ProducerLoad
 
     private Slot Rent() => _slots.TryDequeue(out var slot) ? slot : new Slot(this);
 
-    private void Complete(Slot slot, KafkaClientException? error)
+    private void Complete(Slot slot, long answeredAt, KafkaClientException? error)
     {
         if (error is null)
         {
-            _latency.Record((long)Stopwatch.GetElapsedTime(slot.Start).TotalMicroseconds);
+            _latency.Record((long)Stopwatch.GetElapsedTime(slot.Start, answeredAt).TotalMicroseconds);
             Interlocked.Increment(ref _acked);
         }
         else if (Interlocked.Increment(ref _failed) == 1)
@@ -77,6 +77,6 @@ internal sealed class ProducerLoad
     {
         public long Start { get; set; }
 
-        public void OnDelivery(in DeliveryResult result, KafkaClientException? error) => owner.Complete(this, error);
+        public void OnDelivery(in DeliveryResult result, KafkaClientException? error) => owner.Complete(this, result.AnsweredAt, error);
     }
 }

@@ -88,9 +88,13 @@ internal sealed class ProducerBatch : IDisposable
     {
         var topic = Partition.Topic;
         var partition = Partition.PartitionId;
+        var answeredAt = Stopwatch.GetTimestamp();
         for (var i = 0; i < _listeners.Count; i++)
         {
-            var result = new DeliveryResult(topic, partition, baseOffset < 0 ? -1 : baseOffset + i, logAppendTime >= 0 ? logAppendTime : _timestamps[i]);
+            var result = new DeliveryResult(topic, partition, baseOffset < 0 ? -1 : baseOffset + i, logAppendTime >= 0 ? logAppendTime : _timestamps[i])
+            {
+                AnsweredAt = answeredAt,
+            };
             switch (_listeners[i])
             {
                 case DeliveryPromise promise:
