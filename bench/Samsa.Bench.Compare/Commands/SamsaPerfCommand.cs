@@ -110,7 +110,7 @@ internal static class SamsaPerfCommand
                     + $"`samsa perf produce --records N --record-size S --acks A --linger-ms {settings.LingerMs} --batch-size {settings.BatchBytes}`, "
                     + "`samsa perf consume --records N` (assigns every partition, reads from the start), `samsa topic delete`, each a child process. "
                     + "Produce time as samsa perf reports it: from before its producer is created (connecting and metadata included) to after the final flush and the producer's close, with no window on unacknowledged records (the client's buffer.memory, 32 MiB, bounds them); "
-                    + "consume time from after the assignment (the consumer's connection and first fetch included) to the last record. samsa perf has no pass deadline with --records: "
+                    + "consume time from before the consumer is created (connecting, assignment and the first fetch included) to the last record. samsa perf has no pass deadline with --records: "
                     + $"a pass runs to completion or is killed after {passTimeout.TotalSeconds:0} s (then it has no numbers). No latency runs (samsa perf's latency is send-to-acknowledgement, not end to end).",
             };
             await log.WriteLineAsync($"{label}: {result.Driver.Client} at {_bootstrap}");
@@ -202,9 +202,9 @@ internal static class SamsaPerfCommand
 
                     result.Produce.Add(produce);
                     result.Consume.Add(consume);
-                    await log.WriteLineAsync($"  {what}: produce {produce.RecordsPerSec,12:N0} rec/s {produce.MBPerSec,8:N1} MB/s | consume {consume.RecordsPerSec,12:N0} rec/s {consume.MBPerSec,8:N1} MB/s{Note(produce.Error ?? consume.Error)}");
-                    Keep(errors, what, "produce", produce.Error);
-                    Keep(errors, what, "consume", consume.Error);
+                    await log.WriteLineAsync(BenchRun.PassLine(what, produce, consume));
+                    BenchRun.Keep(errors, $"{what}: produce", produce.Error);
+                    BenchRun.Keep(errors, $"{what}: consume", consume.Error);
                 }
                 finally
                 {
@@ -320,16 +320,6 @@ internal static class SamsaPerfCommand
 
             return tail.Length > 300 ? tail.ToString(0, 300) + "…" : tail.Length == 0 ? "no output" : tail.ToString();
         }
-
-        private static void Keep(List<string> errors, string what, string phase, string? error)
-        {
-            if (error is not null)
-            {
-                errors.Add($"{what}: {phase}: {error}");
-            }
-        }
-
-        private static string Note(string? error) => error is null ? string.Empty : $" ({error})";
     }
 
     private sealed record ChildRun(string Stdout, string? Error, bool TimedOut);

@@ -73,7 +73,7 @@ internal sealed class BenchRun(IStreamDriver driver, string system, RunSettings 
                 var (produce, consume) = await runner.RunOnceAsync(target, size, ct);
                 result.Produce.Add(produce);
                 result.Consume.Add(consume);
-                await log.WriteLineAsync($"  {what}: produce {produce.RecordsPerSec,12:N0} rec/s {produce.MBPerSec,8:N1} MB/s | consume {consume.RecordsPerSec,12:N0} rec/s {consume.MBPerSec,8:N1} MB/s{Cost(produce.Broker, consume.Broker)}{Note(produce.Error ?? consume.Error)}");
+                await log.WriteLineAsync(PassLine(what, produce, consume));
                 Keep(errors, what, produce.Error);
                 Keep(errors, what, consume.Error);
             }
@@ -122,7 +122,11 @@ internal sealed class BenchRun(IStreamDriver driver, string system, RunSettings 
         return result;
     }
 
-    private static void Keep(List<string> errors, string what, string? error)
+    /// <summary>The progress line of one produce-then-consume pass: rates, the broker's cost when probed, the first error.</summary>
+    internal static string PassLine(string what, PhaseRun produce, PhaseRun consume) =>
+        $"  {what}: produce {produce.RecordsPerSec,12:N0} rec/s {produce.MBPerSec,8:N1} MB/s | consume {consume.RecordsPerSec,12:N0} rec/s {consume.MBPerSec,8:N1} MB/s{Cost(produce.Broker, consume.Broker)}{Note(produce.Error ?? consume.Error)}";
+
+    internal static void Keep(List<string> errors, string what, string? error)
     {
         if (error is not null)
         {
