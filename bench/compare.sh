@@ -192,14 +192,20 @@ build_harness() {
 COMMON_ARGS=(--repeats "$REPEATS" --run-mb "$RUN_MB" --phase-seconds "$PHASE_S"
   --latency-rate "$LAT_RATE" --latency-seconds "$LAT_S" --window 4096)
 
-run_harness() { # run_harness KEY BUDGET_SECONDS ARGS...: one system, bounded by its budget plus a grace
-  local key=$1 budget=$2
-  shift 2
+harness_command() { # harness_command COMMAND KEY BUDGET_SECONDS ARGS...: one harness command writing systems/KEY.json, bounded by its budget plus a grace
+  local command=$1 key=$2 budget=$3
+  shift 3
   local rc=0
   timeout --signal=TERM --kill-after=10 $(( budget + HARNESS_GRACE )) \
-    "$HARNESS" run --key "$key" --budget-seconds "$budget" --out-json "$RUN_DIR/systems/$key.json" "${COMMON_ARGS[@]}" "$@" \
+    "$HARNESS" "$command" --key "$key" --budget-seconds "$budget" --out-json "$RUN_DIR/systems/$key.json" "$@" \
     2> >(tee "$TMP/logs/harness-$key.log" >&2) || rc=$?
   return $rc
+}
+
+run_harness() { # run_harness KEY BUDGET_SECONDS ARGS...: one system through the harness's own loops
+  local key=$1 budget=$2
+  shift 2
+  harness_command run "$key" "$budget" "${COMMON_ARGS[@]}" "$@"
 }
 
 # --- machine -----------------------------------------------------------------------------------------
@@ -494,11 +500,8 @@ run_samsa_perf() { # run_samsa_perf BOOTSTRAP VERSION [--broker-pid PID]: Samsa'
   fi
   log "samsa perf against $bootstrap"
   local rc=0
-  timeout --signal=TERM --kill-after=10 $(( SAMSA_BUDGET + HARNESS_GRACE )) \
-    "$HARNESS" samsa-perf --samsa "$bin" --endpoint "$bootstrap" --key $key --label "$label" --durability "$SAMSA_DURABILITY" \
-      --repeats "$REPEATS" --run-mb "$RUN_MB" --phase-seconds "$PHASE_S" --budget-seconds "$SAMSA_BUDGET" \
-      --out-json "$RUN_DIR/systems/$key.json" "$@" \
-    2> >(tee "$TMP/logs/harness-$key.log" >&2) || rc=$?
+  harness_command samsa-perf $key "$SAMSA_BUDGET" --samsa "$bin" --endpoint "$bootstrap" --label "$label" \
+    --durability "$SAMSA_DURABILITY" --repeats "$REPEATS" --run-mb "$RUN_MB" --phase-seconds "$PHASE_S" "$@" || rc=$?
   if [ "$rc" -eq 0 ]; then
     status $key "$label" "measured" "$version" "$SAMSA_DURABILITY" "$client"
   else
