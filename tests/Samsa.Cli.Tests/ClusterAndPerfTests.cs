@@ -42,8 +42,24 @@ public sealed class ClusterAndPerfTests(BrokerFixture fixture) : IClassFixture<B
         Assert.InRange(p50, 0, p99);
         Assert.InRange(p99, p50, p.GetProperty("maxMs").GetDouble());
 
+        Assert.Equal(JsonValueKind.Null, p.GetProperty("firstRecordMs").ValueKind);
+
         var consumed = await SamsaCli.OkAsync("perf", "consume", topic, "--records", "20000", "-b", B);
         Assert.Matches(@"^20000 records consumed, [\d.]+ records/sec \([\d.]+ MB/sec\), [\d.]+ ms avg latency, [\d.]+ ms max latency, [\d.]+ ms 50th, [\d.]+ ms 95th, [\d.]+ ms 99th, [\d.]+ ms 99.9th\.$", consumed.Stdout.Trim());
+    }
+
+    [Fact]
+    public async Task Perf_consume_reports_when_its_first_record_came_and_the_rate_from_there()
+    {
+        var topic = await fixture.TopicAsync();
+        await SamsaCli.OkAsync("perf", "produce", topic, "--records", "5000", "--record-size", "100", "-b", B);
+        using var json = JsonDocument.Parse((await SamsaCli.OkAsync("perf", "consume", topic, "--records", "5000", "-b", B, "-o", "json")).Stdout);
+        var c = json.RootElement[0];
+        var seconds = c.GetProperty("seconds").GetDouble();
+        var firstMs = c.GetProperty("firstRecordMs").GetDouble();
+        Assert.InRange(firstMs, 0.001, seconds * 1000);
+        var fromFirst = c.GetProperty("fromFirstRecordsPerSec").GetDouble();
+        Assert.True(fromFirst > c.GetProperty("recordsPerSec").GetDouble());
     }
 
     [Fact]

@@ -18,6 +18,7 @@ internal sealed class ConsumerLoad : IRecordHandler
     private long _bytes;
     private long _limit = long.MaxValue;
     private long _nowMs;
+    private long _firstRecordAt;
 
     public void OnRecord(in ConsumedRecord record)
     {
@@ -26,7 +27,11 @@ internal sealed class ConsumerLoad : IRecordHandler
             return;
         }
 
-        _records++;
+        if (_records++ == 0)
+        {
+            _firstRecordAt = Stopwatch.GetTimestamp();
+        }
+
         _bytes += Math.Max(0, record.Value.Length);
         _latency.Record((_nowMs - record.Timestamp) * 1000);
     }
@@ -61,7 +66,9 @@ internal sealed class ConsumerLoad : IRecordHandler
             progress.Tick(load._records, load._bytes, load._latency);
         }
 
-        return new PerfResult("consume", load._records, load._bytes, progress.Elapsed, load._latency);
+        var elapsed = progress.Elapsed;
+        var firstRecord = load._records > 0 ? progress.ElapsedAt(load._firstRecordAt) : (TimeSpan?)null;
+        return new PerfResult("consume", load._records, load._bytes, elapsed, load._latency, firstRecord);
     }
 
     private static async Task AssignAsync(KafkaConsumer consumer, AdminClientConfig adminConfig, ConsumePerfSettings settings, CancellationToken ct)

@@ -17,6 +17,9 @@ internal sealed class Progress
 
     public TimeSpan Elapsed => Stopwatch.GetElapsedTime(_start);
 
+    /// <summary>The clock's reading at <paramref name="timestamp"/>, a <see cref="Stopwatch"/> timestamp.</summary>
+    public TimeSpan ElapsedAt(long timestamp) => Stopwatch.GetElapsedTime(_start, timestamp);
+
     /// <summary>Cheap enough to call per record: a timestamp comparison unless a line is due.</summary>
     public void Tick(long records, long bytes, LatencyHistogram latency)
     {
