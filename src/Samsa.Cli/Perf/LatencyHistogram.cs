@@ -4,6 +4,10 @@ namespace Samsa.Cli.Perf;
 /// Latencies in fixed buckets, recorded from many threads without locks or allocation: 10 µs steps below 100 ms,
 /// 1 ms steps up to 60 s, one overflow bucket. Percentiles are a bucket's upper edge.
 /// </summary>
+/// <remarks>
+/// A sample costs two interlocked additions (its bucket and the sum); the count is the buckets' total, added up only
+/// when read, which the perf commands do every few seconds.
+/// </remarks>
 internal sealed class LatencyHistogram
 {
     private const long FineLimitUs = 100_000;
@@ -12,13 +16,24 @@ internal sealed class LatencyHistogram
     private const int FineBuckets = (int)(FineLimitUs / FineStepUs);
     private const int Buckets = FineBuckets + 60_000 + 1;
     private readonly long[] _counts = new long[Buckets];
-    private long _count;
     private long _sumUs;
     private long _maxUs;
 
-    public long Count => Interlocked.Read(ref _count);
+    public long Count
+    {
+        get
+        {
+            var total = 0L;
+            foreach (ref var count in _counts.AsSpan())
+            {
+                total += Volatile.Read(ref count);
+            }
 
-    public double AverageMs => Count == 0 ? 0 : Interlocked.Read(ref _sumUs) / (double)Count / 1000;
+            return total;
+        }
+    }
+
+    public double AverageMs => Count is var count and > 0 ? Interlocked.Read(ref _sumUs) / (double)count / 1000 : 0;
 
     public double MaxMs => Interlocked.Read(ref _maxUs) / 1000.0;
 
@@ -27,7 +42,6 @@ internal sealed class LatencyHistogram
         micros = Math.Max(0, micros);
         var bucket = micros < FineLimitUs ? (int)(micros / FineStepUs) : (int)Math.Min(Buckets - 1, FineBuckets + ((micros - FineLimitUs) / CoarseStepUs));
         Interlocked.Increment(ref _counts[bucket]);
-        Interlocked.Increment(ref _count);
         Interlocked.Add(ref _sumUs, micros);
         var max = Interlocked.Read(ref _maxUs);
         while (micros > max)
