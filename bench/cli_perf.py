@@ -1,11 +1,17 @@
 """`samsa perf` against librdkafka's own load tool (rdkafka_performance) on one Samsa broker: produce and consume
-rates, the two clients alternating.
+rates and the client CPU each tool spends per record, the two clients alternating.
 
 Usage: python3 bench/cli_perf.py PATH/TO/samsa PATH/TO/rdkafka_performance [--rounds N] [--records N] [--size BYTES]
-       [--partitions 1,6]
-Starts its own broker (empty data dir, free loopback port) and stops it by PID at the end."""
+       [--partitions 1,6] [--placements shared,pinned]
+
+Placements: "shared" lets broker and client share every core; "pinned" (needs 2 cores) runs the broker on CPU 0 and
+the client on CPU 1, so neither takes the other's CPU. Consume rates are compared on rdkafka_performance's clock, which
+starts at the first record; samsa perf's own figure, whose clock also covers connecting and the first fetch, is
+printed beside it. Starts its own broker per placement (empty data dir, free loopback port) and stops it by PID."""
 import argparse
 import json
+import os
+import resource
 import shutil
 import signal
 import socket
@@ -32,63 +38,70 @@ def wait_listening(port, process):
     raise SystemExit("the broker did not start listening within 30 s")
 
 
-def run(cmd, **kw):
-    return subprocess.run(cmd, check=True, timeout=300, **kw)
+def children_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+class Pass:
+    """One client run: its own records/s figure and the CPU seconds its process used."""
+
+    def __init__(self, rate, cpu, whole_run_rate=None):
+        self.rate, self.cpu, self.whole_run_rate = rate, cpu, whole_run_rate
 
 
 class Bench:
-    def __init__(self, samsa, rdkafka_perf, bootstrap, args):
+    def __init__(self, samsa, rdkafka_perf, bootstrap, args, client_cpus):
         self.samsa, self.rdkafka_perf, self.bootstrap, self.args = samsa, rdkafka_perf, bootstrap, args
+        self.pin = ["taskset", "-c", client_cpus] if client_cpus else []
 
-    def topic(self, name, partitions):
-        run([self.samsa, "topic", "create", name, "--partitions", str(partitions), "-b", self.bootstrap],
-            stdout=subprocess.DEVNULL)
+    def admin(self, *args):
+        subprocess.run([self.samsa, *args, "-b", self.bootstrap], check=True, timeout=60, stdout=subprocess.DEVNULL)
 
-    def drop(self, name):
-        run([self.samsa, "topic", "delete", name, "-b", self.bootstrap], stdout=subprocess.DEVNULL)
+    def client(self, cmd):
+        before = children_cpu()
+        out = subprocess.run(self.pin + cmd, check=True, timeout=600, capture_output=True, text=True).stdout
+        return out, children_cpu() - before
 
     def samsa_perf(self, verb, topic):
         extra = ["--record-size", str(self.args.size), "--acks", "1", "--linger-ms", "5", "--batch-size", "1000000"]
         cmd = [self.samsa, "perf", verb, topic, "--records", str(self.args.records), "-o", "json", "-b", self.bootstrap]
-        out = run(cmd + (extra if verb == "produce" else []), capture_output=True, text=True).stdout
+        out, cpu = self.client(cmd + (extra if verb == "produce" else []))
         result = json.loads(out)[0]
         if result["records"] != self.args.records:
             raise SystemExit(f"samsa perf {verb} counted {result['records']} records")
-        return result["recordsPerSec"]
+        if verb == "produce":
+            return Pass(result["recordsPerSec"], cpu)
+        return Pass(result["fromFirstRecordsPerSec"], cpu, result["recordsPerSec"])
 
-    def rdkafka(self, args):
-        out = run([self.rdkafka_perf, "-b", self.bootstrap, "-u", "-c", str(self.args.records)] + args,
-                  capture_output=True, text=True).stdout
+    def rdkafka(self, args, counted, rate):
+        out, cpu = self.client([self.rdkafka_perf, "-b", self.bootstrap, "-u", "-c", str(self.args.records)] + args)
         rows = [line.split("|")[1:] for line in out.splitlines() if line.startswith("|")]
         header = [cell.strip() for cell in rows[0]]
-        last = [cell.strip() for cell in rows[-1]]
-        return header, last
+        last = dict(zip(header, (cell.strip() for cell in rows[-1])))
+        if int(last[counted]) != self.args.records:
+            raise SystemExit(f"rdkafka_performance counted {last[counted]} records")
+        return Pass(float(last[rate]), cpu)
 
     def rdkafka_produce(self, topic):
-        header, last = self.rdkafka(["-P", "-t", topic, "-s", str(self.args.size), "-X", "acks=1", "-X", "linger.ms=5",
-                                     "-X", "batch.size=1000000", "-X", "queue.buffering.max.messages=1000000"])
-        if int(last[header.index("dr")]) != self.args.records:
-            raise SystemExit(f"rdkafka_performance delivered {last[header.index('dr')]} records")
-        return float(last[header.index("dr_m/s")])
+        return self.rdkafka(["-P", "-t", topic, "-s", str(self.args.size), "-X", "acks=1", "-X", "linger.ms=5",
+                             "-X", "batch.size=1000000", "-X", "queue.buffering.max.messages=1000000"], "dr", "dr_m/s")
 
     def rdkafka_consume(self, topic, partitions):
         each = [arg for p in range(partitions) for arg in ("-p", str(p))]
-        header, last = self.rdkafka(["-C", "-t", topic, "-o", "beginning"] + each)
-        if int(last[header.index("msgs")]) != self.args.records:
-            raise SystemExit(f"rdkafka_performance consumed {last[header.index('msgs')]} records")
-        return float(last[header.index("m/s")])
+        return self.rdkafka(["-C", "-t", topic, "-o", "beginning"] + each, "msgs", "m/s")
 
     def round(self, number, partitions):
-        rates = {}
+        passes = {}
         clients = [("samsa perf", self.samsa_perf_pair), ("librdkafka", self.rdkafka_pair)]
         if number % 2:
             clients.reverse()
         for name, pair in clients:
             topic = f"cli-perf-{name.split()[0]}-{partitions}-{number}"
-            self.topic(topic, partitions)
-            rates[name] = pair(topic, partitions)
-            self.drop(topic)
-        return rates
+            self.admin("topic", "create", topic, "--partitions", str(partitions))
+            passes[name] = pair(topic, partitions)
+            self.admin("topic", "delete", topic)
+        return passes
 
     def samsa_perf_pair(self, topic, _):
         return self.samsa_perf("produce", topic), self.samsa_perf("consume", topic)
@@ -97,40 +110,37 @@ class Bench:
         return self.rdkafka_produce(topic), self.rdkafka_consume(topic, partitions)
 
 
-def report(partitions, rounds):
-    print(f"\n{partitions} partition(s): records/s per round, then the median")
+def report(placement, partitions, rounds, records):
+    print(f"\n{placement}, {partitions} partition(s): records/s per round, the median, client CPU µs per record")
     medians = {}
     for client in ("librdkafka", "samsa perf"):
         for i, verb in enumerate(("produce", "consume")):
-            values = [r[client][i] for r in rounds]
-            medians[(client, verb)] = statistics.median(values)
-            shown = ", ".join(f"{v / 1000:,.0f}k" for v in values)
-            print(f"  {client:10} {verb:7}  {shown}  median {medians[(client, verb)] / 1000:,.0f}k")
+            passes = [r[client][i] for r in rounds]
+            medians[(client, verb)] = statistics.median(p.rate for p in passes)
+            shown = ", ".join(f"{p.rate / 1000:,.0f}k" for p in passes)
+            cpu = statistics.median(p.cpu for p in passes) / records * 1e6
+            line = f"  {client:10} {verb:7}  {shown}  median {medians[(client, verb)] / 1000:,.0f}k  cpu {cpu:.2f} µs"
+            if passes[0].whole_run_rate is not None:
+                whole = statistics.median(p.whole_run_rate for p in passes)
+                line += f"  (own clock from start: median {whole / 1000:,.0f}k)"
+            print(line)
     for verb in ("produce", "consume"):
         print(f"  samsa perf / librdkafka, {verb}: {medians[('samsa perf', verb)] / medians[('librdkafka', verb)]:.2f}")
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("samsa")
-    parser.add_argument("rdkafka_performance")
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--records", type=int, default=2_000_000)
-    parser.add_argument("--size", type=int, default=100)
-    parser.add_argument("--partitions", default="1,6")
-    args = parser.parse_args()
+def run_placement(args, placement):
     work = tempfile.mkdtemp(prefix="samsa-cli-perf-")
     port = free_port()
-    broker = subprocess.Popen([args.samsa, "server", "--override", f"listeners=PLAINTEXT://127.0.0.1:{port}",
-                               "--override", f"log.dirs={work}/data"],
+    pinned = placement == "pinned"
+    broker_pin = ["taskset", "-c", "0"] if pinned else []
+    broker = subprocess.Popen(broker_pin + [args.samsa, "server", "--override", f"listeners=PLAINTEXT://127.0.0.1:{port}",
+                                            "--override", f"log.dirs={work}/data"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_listening(port, broker)
-        bench = Bench(args.samsa, args.rdkafka_performance, f"127.0.0.1:{port}", args)
-        print(f"{args.records:,} records of {args.size} B, acks=1, linger.ms=5, batch.size 1000000; each tool's own "
-              f"figure (clock from its start to the last acknowledgement or record); the clients alternate first")
+        bench = Bench(args.samsa, args.rdkafka_performance, f"127.0.0.1:{port}", args, "1" if pinned else None)
         for partitions in (int(p) for p in args.partitions.split(",")):
-            report(partitions, [bench.round(n, partitions) for n in range(args.rounds)])
+            report(placement, partitions, [bench.round(n, partitions) for n in range(args.rounds)], args.records)
     finally:
         broker.send_signal(signal.SIGTERM)
         try:
@@ -138,6 +148,26 @@ def main():
         except subprocess.TimeoutExpired:
             broker.kill()
         shutil.rmtree(work, ignore_errors=True)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("samsa")
+    parser.add_argument("rdkafka_performance")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--records", type=int, default=5_000_000)
+    parser.add_argument("--size", type=int, default=100)
+    parser.add_argument("--partitions", default="1,6")
+    parser.add_argument("--placements", default="shared,pinned")
+    args = parser.parse_args()
+    placements = args.placements.split(",")
+    if "pinned" in placements and (os.cpu_count() or 1) < 2:
+        raise SystemExit("the pinned placement needs 2 cores")
+    print(f"{args.records:,} records of {args.size} B, acks=1, linger.ms=5, batch.size 1000000; each tool's own "
+          f"figure (produce: clock from start to the last acknowledgement; consume: from the first record to the "
+          f"last); client CPU is user+system time of the client process; the clients alternate first")
+    for placement in placements:
+        run_placement(args, placement)
 
 
 if __name__ == "__main__":
