@@ -72,6 +72,19 @@ public sealed class ClusterAndPerfTests(BrokerFixture fixture) : IClassFixture<B
     }
 
     [Fact]
+    public async Task Perf_produce_stamps_records_with_the_time_they_were_sent()
+    {
+        var topic = await fixture.TopicAsync();
+        var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        await SamsaCli.OkAsync("perf", "produce", topic, "--records", "50000", "--record-size", "10", "-b", B);
+        var after = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var read = await SamsaCli.OkAsync("consume", topic, "--from-beginning", "--max-messages", "50000", "--format", "{timestamp}", "-b", B);
+        var stamps = read.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(long.Parse).ToList();
+        Assert.Equal(50000, stamps.Count);
+        Assert.All(stamps, stamp => Assert.InRange(stamp, before, after));
+    }
+
+    [Fact]
     public async Task Perf_consume_fails_clearly_when_the_topic_runs_dry()
     {
         var topic = await fixture.TopicAsync();

@@ -35,11 +35,22 @@ internal sealed class ProducerLoad
         var limit = settings.Records ?? long.MaxValue;
         await using (var producer = new KafkaProducer(config))
         {
+            var clock = new SendClock(load, settings.Throughput > 0);
             while (sent < limit && ((sent & 255) != 0 || Stopwatch.GetTimestamp() < deadline))
             {
                 var slot = load.Rent(sent);
-                slot.Start = Stopwatch.GetTimestamp();
-                await producer.Produce(settings.Topic, null, payload, null, null, load.UnixMs(slot.Start), slot, ct);
+                slot.Start = clock.Read();
+                var append = producer.Produce(settings.Topic, null, payload, null, null, clock.UnixMs, slot, ct);
+                if (append.IsCompletedSuccessfully)
+                {
+                    append.GetAwaiter().GetResult();
+                }
+                else
+                {
+                    await append;
+                    clock.Expire();
+                }
+
                 sent++;
                 if ((sent & 1023) == 0 || settings.Throughput > 0)
                 {
@@ -74,8 +85,36 @@ internal sealed class ProducerLoad
         return slot;
     }
 
-    /// <summary>The record timestamp for a send time: one clock read per record serves both.</summary>
+    /// <summary>The record timestamp for a send time: one clock read serves both.</summary>
     private long UnixMs(long timestamp) => _clockOriginUnixMs + (long)Stopwatch.GetElapsedTime(_clockOriginTicks, timestamp).TotalMilliseconds;
+
+    /// <summary>
+    /// Send times. At full speed a reading serves up to <see cref="Reuse"/> records sent back to back (about 3 µs at
+    /// 3M records/s, under the histogram's 10 µs step), which spares most clock reads; after any wait, and under a
+    /// throughput target, every record reads the clock.
+    /// </summary>
+    private struct SendClock(ProducerLoad load, bool paced)
+    {
+        private const int Reuse = 8;
+        private int _left;
+        private long _now;
+
+        public long UnixMs { get; private set; }
+
+        public long Read()
+        {
+            if (_left-- <= 0)
+            {
+                _now = Stopwatch.GetTimestamp();
+                UnixMs = load.UnixMs(_now);
+                _left = paced ? 0 : Reuse - 1;
+            }
+
+            return _now;
+        }
+
+        public void Expire() => _left = 0;
+    }
 
     private void Complete(Slot slot, long answeredAt, KafkaClientException? error)
     {
