@@ -38,6 +38,7 @@ internal sealed class ConsumerLoad : IRecordHandler
 
     public static async Task<PerfResult> RunAsync(ConsumerConfig config, AdminClientConfig adminConfig, ConsumePerfSettings settings, CancellationToken ct)
     {
+        SocketCompletions.RunInline();
         PerfProduceCommand.Validate(new ProducePerfSettings(settings.Topic, settings.Records, settings.Duration, 0, 0));
         var load = new ConsumerLoad { _limit = settings.Records ?? long.MaxValue };
         if (settings.Group is not null)

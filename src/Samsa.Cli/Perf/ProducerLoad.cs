@@ -25,6 +25,7 @@ internal sealed class ProducerLoad
 
     public static async Task<PerfResult> RunAsync(ProducerConfig config, ProducePerfSettings settings, CancellationToken ct)
     {
+        SocketCompletions.RunInline();
         var load = new ProducerLoad();
         var payload = new byte[settings.RecordSize];
         Random.Shared.NextBytes(payload);
