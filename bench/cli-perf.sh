@@ -3,7 +3,7 @@
 # (bench/README.md, CLI). rdkafka_performance ships in librdkafka's source, not in Debian's binary packages, so the
 # first run builds it from Debian's librdkafka source package against the system library (this enables deb-src
 # in /etc/apt/sources.list.d/debian.sources when it is off) and keeps it under ~/.cache/samsa-bench.
-# Usage: bash bench/cli-perf.sh [--rounds N] [--records N] [--size BYTES] [--partitions 1,6] [--placements shared,pinned]
+# Usage: bash bench/cli-perf.sh [--rounds N] [--records N] [--sizes 100,1024] [--partitions 1,6] [--placements shared,pinned]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools=${XDG_CACHE_HOME:-$HOME/.cache}/samsa-bench
