@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Samsa.Client.Errors;
-using Samsa.Protocol.Buffers;
 using Samsa.Protocol.Primitives;
 using Samsa.Protocol.Records;
 
@@ -15,7 +14,6 @@ namespace Samsa.Client.Producer;
 internal sealed class ProducerBatch : IDisposable
 {
     private readonly RecordBatchBuilder _builder = new();
-    private readonly PooledBufferWriter _encoded = new();
     private readonly List<object?> _listeners = [];
     private readonly List<long> _timestamps = [];
     private MemoryRecords? _records;
@@ -51,7 +49,6 @@ internal sealed class ProducerBatch : IDisposable
     {
         Partition = partition;
         _builder.Reset(options);
-        _encoded.Clear();
         _listeners.Clear();
         _timestamps.Clear();
         _records = null;
@@ -79,9 +76,7 @@ internal sealed class ProducerBatch : IDisposable
             return;
         }
 
-        _encoded.Clear();
-        _builder.WriteTo(_encoded);
-        _records = new MemoryRecords(_encoded.WrittenMemory);
+        _records = new MemoryRecords(_builder.Finish());
     }
 
     public void Succeed(long baseOffset, long logAppendTime)
@@ -136,7 +131,6 @@ internal sealed class ProducerBatch : IDisposable
     public void Dispose()
     {
         _builder.Dispose();
-        _encoded.Dispose();
     }
 
     private static void Notify(IDeliveryHandler handler, in DeliveryResult result, KafkaClientException? error)

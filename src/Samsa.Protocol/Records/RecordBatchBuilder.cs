@@ -34,14 +34,14 @@ public sealed class RecordBatchBuilder : IDisposable
     public long NextOffset => _options.BaseOffset + _lastOffsetDelta + 1;
 
     /// <summary>The batch's size if written uncompressed: a bound for deciding when a batch is full.</summary>
-    public int UncompressedSize => RecordBatchHeader.Size + _records.WrittenCount;
+    public int UncompressedSize => _records.WrittenCount;
 
     /// <summary>Starts a new, empty batch.</summary>
     public void Reset(RecordBatchOptions options)
     {
         _options = options;
         _codec = CompressionCodec.Create(options.Compression, options.CompressionLevel);
-        _records.Clear();
+        ClearReservingHeader(_records);
         _compressed.Clear();
         _compressedIsCurrent = false;
         _count = 0;
@@ -122,16 +122,30 @@ public sealed class RecordBatchBuilder : IDisposable
 
         var body = Body();
         Span<byte> header = stackalloc byte[RecordBatchHeader.Size];
-        var maxTimestamp = _options.TimestampType == TimestampType.LogAppendTime && _options.LogAppendTime >= 0
-            ? _options.LogAppendTime
-            : _maxTimestamp;
-        var lastOffsetDelta = _options.LastOffset is { } lastOffset
-            ? Math.Max(_lastOffsetDelta, checked((int)(lastOffset - _options.BaseOffset)))
-            : _lastOffsetDelta;
-        WriteHeader(header, _options, _options.Attributes, lastOffsetDelta, _baseTimestamp, maxTimestamp, _count, body);
+        WriteHeader(header, _options, _options.Attributes, LastOffsetDelta(), _baseTimestamp, MaxTimestamp(), _count, body);
         output.Write(header);
         output.Write(body);
         return header.Length + body.Length;
+    }
+
+    /// <summary>
+    /// Finishes the batch where it was built: the header goes into space kept for it in front of the records (or of
+    /// the compressed records), so the batch is not copied. The memory stays valid until the next <see cref="Reset"/>,
+    /// append or <see cref="Dispose"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No record was appended.</exception>
+    public ReadOnlyMemory<byte> Finish()
+    {
+        if (_count == 0)
+        {
+            throw new InvalidOperationException("a record batch needs at least one record; use WriteEmptyBatch for an empty one");
+        }
+
+        var body = Body();
+        var buffer = _options.Compression == CompressionType.None ? _records : _compressed;
+        var batch = buffer.WrittenSpanForUpdate;
+        WriteHeader(batch[..RecordBatchHeader.Size], _options, _options.Attributes, LastOffsetDelta(), _baseTimestamp, MaxTimestamp(), _count, body);
+        return buffer.WrittenMemory;
     }
 
     public byte[] ToArray()
@@ -202,21 +216,38 @@ public sealed class RecordBatchBuilder : IDisposable
         return written + bytes.Length;
     }
 
+    /// <summary>Empties a buffer but for the header's room at its front, which <see cref="Finish"/> fills in.</summary>
+    private static void ClearReservingHeader(PooledBufferWriter buffer)
+    {
+        buffer.Clear();
+        buffer.GetSpan(RecordBatchHeader.Size);
+        buffer.Advance(RecordBatchHeader.Size);
+    }
+
+    private long MaxTimestamp() => _options.TimestampType == TimestampType.LogAppendTime && _options.LogAppendTime >= 0
+        ? _options.LogAppendTime
+        : _maxTimestamp;
+
+    private int LastOffsetDelta() => _options.LastOffset is { } lastOffset
+        ? Math.Max(_lastOffsetDelta, checked((int)(lastOffset - _options.BaseOffset)))
+        : _lastOffsetDelta;
+
+    /// <summary>The records, compressed if the batch is: what follows the header.</summary>
     private ReadOnlySpan<byte> Body()
     {
         if (_options.Compression == CompressionType.None)
         {
-            return _records.WrittenSpan;
+            return _records.WrittenSpan[RecordBatchHeader.Size..];
         }
 
         if (!_compressedIsCurrent)
         {
-            _compressed.Clear();
-            _codec.Compress(_records.WrittenSpan, _compressed);
+            ClearReservingHeader(_compressed);
+            _codec.Compress(_records.WrittenSpan[RecordBatchHeader.Size..], _compressed);
             _compressedIsCurrent = true;
         }
 
-        return _compressed.WrittenSpan;
+        return _compressed.WrittenSpan[RecordBatchHeader.Size..];
     }
 
     /// <summary>

@@ -168,6 +168,46 @@ public class RecordBatchRoundTripTests
         Assert.Equal(first.Length, builder.GetSizeInBytes());
     }
 
+    [Theory]
+    [InlineData(CompressionType.None)]
+    [InlineData(CompressionType.Gzip)]
+    [InlineData(CompressionType.Snappy)]
+    [InlineData(CompressionType.Lz4)]
+    [InlineData(CompressionType.Zstd)]
+    public void Finishing_in_place_gives_the_bytes_writing_gives(CompressionType compression)
+    {
+        var options = new RecordBatchOptions { BaseOffset = 42, Compression = compression, PartitionLeaderEpoch = 3 };
+        using var builder = TestRecords.Build(TestRecords.Random(11, 200, 42), options);
+        var written = builder.ToArray();
+        var finished = builder.Finish().ToArray();
+
+        Assert.Equal(written, finished);
+        Assert.True(RecordBatchHeader.IsCrcValid(finished));
+        if (compression == CompressionType.None)
+        {
+            Assert.Equal(written.Length, builder.UncompressedSize);
+        }
+
+        Assert.Equal(200, TestRecords.ReadAll(finished).Count);
+    }
+
+    [Fact]
+    public void Finish_after_reset_and_more_records_holds_only_the_new_batch()
+    {
+        using var builder = new RecordBatchBuilder();
+        builder.Append(1, "a"u8, "b"u8);
+        Assert.Equal(1, RecordBatchHeader.Read(builder.Finish().Span).RecordsCount);
+        builder.Reset(new RecordBatchOptions { BaseOffset = 9 });
+        builder.Append(2, "c"u8, "d"u8);
+        builder.Append(3, "e"u8, "f"u8);
+
+        var batch = builder.Finish().ToArray();
+        Assert.True(RecordBatchHeader.IsCrcValid(batch));
+        Assert.Equal(new long[] { 9, 10 }, TestRecords.ReadAll(batch).Select(r => r.Offset));
+        Assert.Equal(batch.Length, builder.UncompressedSize);
+        Assert.Throws<InvalidOperationException>(() => new RecordBatchBuilder().Finish());
+    }
+
     [Fact]
     public void A_batch_without_records_cannot_be_built_but_an_empty_batch_can_be_written()
     {
