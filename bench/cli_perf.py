@@ -8,7 +8,7 @@ Placements: "shared" lets broker and client share every core; "pinned" (needs 2 
 the client on CPU 1, so neither takes the other's CPU. Consume rates are compared on rdkafka_performance's clock, which
 starts at the first record; samsa perf's own figure, whose clock also covers connecting and the first fetch, is
 printed beside it. Both consumers verify batch CRCs (check.crcs=true, Kafka's default; librdkafka's is false).
---records is the count at 100 B; larger records keep about the same bytes, at least 1M records. Starts its own broker per placement (empty data dir, free loopback port) and stops it by PID."""
+--records is the count at 100 B; larger records keep about the same bytes, at least 2M records. Starts its own broker per placement (empty data dir, free loopback port) and stops it by PID."""
 import argparse
 import json
 import os
@@ -113,7 +113,7 @@ class Bench:
 
 
 def records_for(size, records):
-    return records if size <= 100 else max(1_000_000, records * 100 // size)
+    return records if size <= 100 else max(2_000_000, records * 100 // size)
 
 
 def report(placement, partitions, size, rounds, records):
