@@ -7,6 +7,18 @@ namespace Samsa.Client.Tests;
 public sealed class ConfigTests
 {
     [Fact]
+    public void Socket_buffers_are_left_to_the_os_unless_set()
+    {
+        var config = new ProducerConfig();
+        Assert.Equal(-1, config.SendBufferBytes);
+        Assert.Equal(-1, new ConsumerConfig().ReceiveBufferBytes);
+
+        config.Apply([new("send.buffer.bytes", "131072"), new("receive.buffer.bytes", "32768")]);
+        Assert.Equal(131072, config.SendBufferBytes);
+        Assert.Equal(32768, config.ReceiveBufferBytes);
+    }
+
+    [Fact]
     public void A_java_properties_file_configures_a_client_under_kafkas_names()
     {
         var path = Path.GetTempFileName();
