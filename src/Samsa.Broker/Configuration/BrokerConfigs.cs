@@ -34,8 +34,8 @@ public static class BrokerConfigs
 
     // ---- socket server ----
     public static readonly ConfigDefinition<int> SocketRequestMaxBytes = Int("socket.request.max.bytes", "104857600", ReadOnly, "Largest request frame accepted; a larger size field closes the connection before any memory is allocated.", AtLeast(1));
-    public static readonly ConfigDefinition<int> SocketSendBufferBytes = Int("socket.send.buffer.bytes", "102400", ReadOnly, "SO_SNDBUF of client sockets; -1 keeps the operating system's default.");
-    public static readonly ConfigDefinition<int> SocketReceiveBufferBytes = Int("socket.receive.buffer.bytes", "102400", ReadOnly, "SO_RCVBUF of client sockets; -1 keeps the operating system's default.");
+    public static readonly ConfigDefinition<int> SocketSendBufferBytes = Int("socket.send.buffer.bytes", "-1", ReadOnly, "SO_SNDBUF of client sockets; -1 (the default; Kafka's is 102400) keeps the operating system's autotuned buffer.");
+    public static readonly ConfigDefinition<int> SocketReceiveBufferBytes = Int("socket.receive.buffer.bytes", "-1", ReadOnly, "SO_RCVBUF of client sockets; -1 (the default; Kafka's is 102400) keeps the operating system's autotuned buffer.");
     public static readonly ConfigDefinition<int> SocketListenBacklogSize = Int("socket.listen.backlog.size", "50", ReadOnly, "Queue length of connections not yet accepted, per listener (the OS may cap it).", AtLeast(1));
     public static readonly ConfigDefinition<long> ConnectionsMaxIdleMs = Long("connections.max.idle.ms", "600000", ReadOnly, "A connection without traffic for this long is closed; negative disables idle closing.");
     public static readonly ConfigDefinition<int> MaxConnections = Int("max.connections", IntMax, ClusterWide, "Most connections the broker keeps open; more are refused at accept.", AtLeast(0));
