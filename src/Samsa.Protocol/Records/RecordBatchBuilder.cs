@@ -109,23 +109,15 @@ public sealed class RecordBatchBuilder : IDisposable
     }
 
     /// <summary>Size of the batch <see cref="WriteTo"/> writes (compresses the records if not done yet).</summary>
-    public int GetSizeInBytes() => RecordBatchHeader.Size + Body().Length;
+    public int GetSizeInBytes() => Batch().WrittenCount;
 
     /// <summary>Writes the finished batch; returns its size. The builder keeps its records, so this can be repeated.</summary>
     /// <exception cref="InvalidOperationException">No record was appended (see <see cref="WriteEmptyBatch"/>).</exception>
     public int WriteTo(IBufferWriter<byte> output)
     {
-        if (_count == 0)
-        {
-            throw new InvalidOperationException("a record batch needs at least one record; use WriteEmptyBatch for an empty one");
-        }
-
-        var body = Body();
-        Span<byte> header = stackalloc byte[RecordBatchHeader.Size];
-        WriteHeader(header, _options, _options.Attributes, LastOffsetDelta(), _baseTimestamp, MaxTimestamp(), _count, body);
-        output.Write(header);
-        output.Write(body);
-        return header.Length + body.Length;
+        var batch = Finish().Span;
+        output.Write(batch);
+        return batch.Length;
     }
 
     /// <summary>
@@ -133,7 +125,7 @@ public sealed class RecordBatchBuilder : IDisposable
     /// the compressed records), so the batch is not copied. The memory stays valid until the next <see cref="Reset"/>,
     /// append or <see cref="Dispose"/>.
     /// </summary>
-    /// <exception cref="InvalidOperationException">No record was appended.</exception>
+    /// <exception cref="InvalidOperationException">No record was appended (see <see cref="WriteEmptyBatch"/>).</exception>
     public ReadOnlyMemory<byte> Finish()
     {
         if (_count == 0)
@@ -141,10 +133,15 @@ public sealed class RecordBatchBuilder : IDisposable
             throw new InvalidOperationException("a record batch needs at least one record; use WriteEmptyBatch for an empty one");
         }
 
-        var body = Body();
-        var buffer = _options.Compression == CompressionType.None ? _records : _compressed;
+        var buffer = Batch();
         var batch = buffer.WrittenSpanForUpdate;
-        WriteHeader(batch[..RecordBatchHeader.Size], _options, _options.Attributes, LastOffsetDelta(), _baseTimestamp, MaxTimestamp(), _count, body);
+        var maxTimestamp = _options.TimestampType == TimestampType.LogAppendTime && _options.LogAppendTime >= 0
+            ? _options.LogAppendTime
+            : _maxTimestamp;
+        var lastOffsetDelta = _options.LastOffset is { } lastOffset
+            ? Math.Max(_lastOffsetDelta, checked((int)(lastOffset - _options.BaseOffset)))
+            : _lastOffsetDelta;
+        WriteHeader(batch[..RecordBatchHeader.Size], _options, _options.Attributes, lastOffsetDelta, _baseTimestamp, maxTimestamp, _count, batch[RecordBatchHeader.Size..]);
         return buffer.WrittenMemory;
     }
 
@@ -224,20 +221,12 @@ public sealed class RecordBatchBuilder : IDisposable
         buffer.Advance(RecordBatchHeader.Size);
     }
 
-    private long MaxTimestamp() => _options.TimestampType == TimestampType.LogAppendTime && _options.LogAppendTime >= 0
-        ? _options.LogAppendTime
-        : _maxTimestamp;
-
-    private int LastOffsetDelta() => _options.LastOffset is { } lastOffset
-        ? Math.Max(_lastOffsetDelta, checked((int)(lastOffset - _options.BaseOffset)))
-        : _lastOffsetDelta;
-
-    /// <summary>The records, compressed if the batch is: what follows the header.</summary>
-    private ReadOnlySpan<byte> Body()
+    /// <summary>The buffer that holds the batch: room for the header, then the records, compressed if the batch is.</summary>
+    private PooledBufferWriter Batch()
     {
         if (_options.Compression == CompressionType.None)
         {
-            return _records.WrittenSpan[RecordBatchHeader.Size..];
+            return _records;
         }
 
         if (!_compressedIsCurrent)
@@ -247,7 +236,7 @@ public sealed class RecordBatchBuilder : IDisposable
             _compressedIsCurrent = true;
         }
 
-        return _compressed.WrittenSpan[RecordBatchHeader.Size..];
+        return _compressed;
     }
 
     /// <summary>
