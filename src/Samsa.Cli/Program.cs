@@ -14,7 +14,7 @@ internal static class Program
 {
     private static Task<int> Main(string[] args) => RunAsync(args);
 
-    public static RootCommand CreateRoot()
+    public static RootCommand CreateRoot(bool showKafkaTools = false)
     {
         var root = new RootCommand("Samsa: a Kafka-compatible event streaming platform")
         {
@@ -28,7 +28,7 @@ internal static class Program
             PerfCommand.Create(),
         };
         root.Options.Add(Run.Verbose);
-        foreach (var compat in KafkaTools.Create())
+        foreach (var compat in KafkaTools.Create(hidden: !showKafkaTools))
         {
             root.Subcommands.Add(compat);
         }
@@ -38,7 +38,8 @@ internal static class Program
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var parse = CreateRoot().Parse(args);
+        // Kafka's tools stay out of samsa's own help, but a hidden command prints no help of its own either.
+        var parse = CreateRoot(showKafkaTools: args.Length > 0 && args[0].StartsWith("kafka-", StringComparison.Ordinal)).Parse(args);
         if (parse.Errors.Count > 0 && !IsHelp(args))
         {
             var path = Run.CommandPath(parse);

@@ -90,4 +90,21 @@ public sealed class KafkaScriptTests(BrokerFixture fixture) : IClassFixture<Brok
         Assert.Equal(1, unknown.ExitCode);
         Assert.Single(unknown.Stderr.Trim().Split('\n'));
     }
+
+    [Theory]
+    [InlineData("kafka-topics.sh", "--create")]
+    [InlineData("kafka-consumer-groups.sh", "--reset-offsets")]
+    [InlineData("kafka-configs.sh", "--add-config")]
+    [InlineData("kafka-console-producer.sh", "--producer-property")]
+    [InlineData("kafka-console-consumer.sh", "--from-beginning")]
+    [InlineData("kafka-producer-perf-test.sh", "--num-records")]
+    [InlineData("kafka-consumer-perf-test.sh", "--messages")]
+    public async Task Scripts_print_their_flags_for_help_and_a_version(string script, string flag)
+    {
+        var help = await OkAsync(script, null, "--help");
+        Assert.Contains(flag, help.Stdout);
+
+        var version = await OkAsync(script, null, "--version");
+        Assert.Matches(@"^\d+\.\d+\.\d+", version.Stdout);
+    }
 }

@@ -8,7 +8,7 @@ namespace Samsa.Cli.Compat;
 /// </summary>
 internal static class KafkaTools
 {
-    public static IEnumerable<Command> Create()
+    public static IEnumerable<Command> Create(bool hidden)
     {
         Command[] tools =
         [
@@ -22,7 +22,8 @@ internal static class KafkaTools
         ];
         foreach (var tool in tools)
         {
-            tool.Hidden = true;
+            tool.Hidden = hidden;
+            tool.Options.Add(new VersionOption());
         }
 
         return tools;
