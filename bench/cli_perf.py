@@ -2,15 +2,19 @@
 rates and the client CPU each tool spends per record, the two clients alternating.
 
 Usage: python3 bench/cli_perf.py PATH/TO/samsa PATH/TO/rdkafka_performance [--rounds N] [--records N] [--sizes 100,1024]
-       [--partitions 1,6] [--placements shared,pinned]
+       [--partitions 1,6] [--placements shared,pinned] [--latency-rate R] [--latency-only]
 
 Placements: "shared" lets broker and client share every core; "pinned" (needs 2 cores) runs the broker on CPU 0 and
 the client on CPU 1, so neither takes the other's CPU. Consume rates are compared on rdkafka_performance's clock, which
 starts at the first record; samsa perf's own figure, whose clock also covers connecting and the first fetch, is
 printed beside it. Both consumers verify batch CRCs (check.crcs=true, Kafka's default; librdkafka's is false).
---records is the count at 100 B; larger records keep about the same bytes, at least 2M records. Starts its own broker per placement (empty data dir, free loopback port) and stops it by PID."""
+--records is the count at 100 B; larger records keep about the same bytes, at least 2M records.
+--latency-rate R adds, per placement and partition count, produce passes paced at R records/s of 100 B (10 s each,
+batch.size 16384, linger.ms 5, acks=1) where each tool reports its latency percentiles: samsa perf its own,
+rdkafka_performance the per-message latencies it writes with -l -A (produce call to delivery report). Starts its own broker per placement (empty data dir, free loopback port) and stops it by PID."""
 import argparse
 import json
+import math
 import os
 import resource
 import shutil
@@ -93,6 +97,36 @@ class Bench:
         each = [arg for p in range(partitions) for arg in ("-p", str(p))]
         return self.rdkafka(["-C", "-t", topic, "-o", "beginning", "-X", "check.crcs=true"] + each, "msgs", "m/s")
 
+    def samsa_latency(self, topic, rate):
+        cmd = [self.samsa, "perf", "produce", topic, "--records", str(self.records), "--record-size", str(self.size),
+               "--throughput", str(rate), "--acks", "1", "--linger-ms", "5", "-o", "json", "-b", self.bootstrap]
+        result = json.loads(self.client(cmd)[0])[0]
+        if result["records"] != self.records:
+            raise SystemExit(f"samsa perf produce counted {result['records']} records")
+        return {p: result[f"{p}Ms"] for p in PERCENTILES}
+
+    def rdkafka_latency(self, topic, rate):
+        with tempfile.NamedTemporaryFile(prefix="rdkafka-latency-") as latencies:
+            self.rdkafka(["-P", "-t", topic, "-s", str(self.size), "-r", str(rate), "-l", "-A", latencies.name,
+                          "-X", "acks=1", "-X", "linger.ms=5", "-X", "batch.size=16384"], "dr", "dr_m/s")
+            with open(latencies.name) as lines:
+                micros = sorted(float(line.split()[0]) for line in lines if line.strip())
+        if len(micros) != self.records:
+            raise SystemExit(f"rdkafka_performance wrote {len(micros)} latencies")
+        return {p: nearest_rank(micros, fraction) / 1000 for p, fraction in PERCENTILES.items()}
+
+    def latency_round(self, number, partitions, rate):
+        passes = {}
+        clients = [("samsa perf", self.samsa_latency), ("librdkafka", self.rdkafka_latency)]
+        if number % 2:
+            clients.reverse()
+        for name, measure in clients:
+            topic = f"cli-latency-{name.split()[0]}-{partitions}-{number}"
+            self.admin("topic", "create", topic, "--partitions", str(partitions))
+            passes[name] = measure(topic, rate)
+            self.admin("topic", "delete", topic)
+        return passes
+
     def round(self, number, partitions):
         passes = {}
         clients = [("samsa perf", self.samsa_perf_pair), ("librdkafka", self.rdkafka_pair)]
@@ -110,6 +144,25 @@ class Bench:
 
     def rdkafka_pair(self, topic, partitions):
         return self.rdkafka_produce(topic), self.rdkafka_consume(topic, partitions)
+
+
+PERCENTILES = {"p50": 0.5, "p95": 0.95, "p99": 0.99, "p99.9": 0.999, "max": 1.0}
+
+
+def nearest_rank(ordered, fraction):
+    return ordered[max(0, min(len(ordered), math.ceil(fraction * len(ordered))) - 1)]
+
+
+def report_latency(placement, partitions, rate, rounds):
+    print(f"\n{placement}, {partitions} partition(s), produce paced at {rate:,} records/s of 100 B: latency ms per round "
+          f"(p50 / p99), the medians of each percentile")
+    medians = {}
+    for client in ("librdkafka", "samsa perf"):
+        shown = ", ".join(f"{r[client]['p50']:.2f}/{r[client]['p99']:.2f}" for r in rounds)
+        medians[client] = {p: statistics.median(r[client][p] for r in rounds) for p in PERCENTILES}
+        print(f"  {client:10} {shown}  median " + " ".join(f"{p} {v:.2f}" for p, v in medians[client].items()))
+    print("  samsa perf / librdkafka: " + " ".join(
+        f"{p} {medians['samsa perf'][p] / medians['librdkafka'][p]:.2f}" for p in PERCENTILES))
 
 
 def records_for(size, records):
@@ -149,7 +202,13 @@ def run_placement(args, placement):
             records = records_for(size, args.records)
             bench = Bench(args.samsa, args.rdkafka_performance, f"127.0.0.1:{port}", "1" if pinned else None, size, records)
             for partitions in (int(p) for p in args.partitions.split(",")):
-                report(placement, partitions, size, [bench.round(n, partitions) for n in range(args.rounds)], records)
+                if not args.latency_only:
+                    report(placement, partitions, size, [bench.round(n, partitions) for n in range(args.rounds)], records)
+                if args.latency_rate and size == 100:
+                    paced = Bench(args.samsa, args.rdkafka_performance, bench.bootstrap, "1" if pinned else None, 100,
+                                  args.latency_rate * 10)
+                    rounds = [paced.latency_round(n, partitions, args.latency_rate) for n in range(args.rounds)]
+                    report_latency(placement, partitions, args.latency_rate, rounds)
     finally:
         broker.send_signal(signal.SIGTERM)
         try:
@@ -168,6 +227,8 @@ def main():
     parser.add_argument("--sizes", default="100,1024")
     parser.add_argument("--partitions", default="1,6")
     parser.add_argument("--placements", default="shared,pinned")
+    parser.add_argument("--latency-rate", type=int, default=0)
+    parser.add_argument("--latency-only", action="store_true")
     args = parser.parse_args()
     placements = args.placements.split(",")
     if "pinned" in placements and (os.cpu_count() or 1) < 2:

@@ -23,14 +23,22 @@ internal sealed class ProducerLoad
     private long _failed;
     private KafkaClientException? _firstError;
 
-    public static async Task<PerfResult> RunAsync(ProducerConfig config, ProducePerfSettings settings, CancellationToken ct)
+    /// <summary>Runs the load; a paced one on a thread of its own, which <see cref="Throttle"/> puts to sleep between bursts.</summary>
+    public static Task<PerfResult> RunAsync(ProducerConfig config, ProducePerfSettings settings, CancellationToken ct)
+    {
+        var throttle = new Throttle(settings.Throughput);
+        return throttle.Paces
+            ? Task.Factory.StartNew(() => RunAsync(config, settings, throttle, ct), ct, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap()
+            : RunAsync(config, settings, throttle, ct);
+    }
+
+    private static async Task<PerfResult> RunAsync(ProducerConfig config, ProducePerfSettings settings, Throttle throttle, CancellationToken ct)
     {
         SocketCompletions.RunInline();
         var load = new ProducerLoad();
         var payload = new byte[settings.RecordSize];
         Random.Shared.NextBytes(payload);
         var progress = new Progress("sent");
-        var throttle = new Throttle(settings.Throughput);
         var sent = 0L;
         var deadline = settings.Duration is { } d ? Stopwatch.GetTimestamp() + (long)(d.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
         var limit = settings.Records ?? long.MaxValue;
@@ -48,7 +56,7 @@ internal sealed class ProducerLoad
                 }
                 else
                 {
-                    await append;
+                    await WaitAsync(append, throttle.Paces);
                     clock.Expire();
                 }
 
@@ -58,7 +66,7 @@ internal sealed class ProducerLoad
                     // At full speed the progress check (a clock read) runs once per 1,024 records.
                     progress.Tick(Interlocked.Read(ref load._acked), Interlocked.Read(ref load._acked) * settings.RecordSize, load._latency);
                 }
-                await throttle.WaitAsync(sent, ct);
+                throttle.Wait(sent, ct);
             }
 
             await producer.FlushAsync(ct);
@@ -71,6 +79,19 @@ internal sealed class ProducerLoad
         }
 
         return new PerfResult("produce", load._acked, load._acked * settings.RecordSize, elapsed, load._latency);
+    }
+
+    /// <summary>A paced loop waits on its own thread, which it must keep for its throttle to sleep; others await.</summary>
+    private static async ValueTask WaitAsync(ValueTask append, bool blocking)
+    {
+        if (blocking)
+        {
+            append.AsTask().GetAwaiter().GetResult();
+        }
+        else
+        {
+            await append;
+        }
     }
 
     private Slot Rent(long number)

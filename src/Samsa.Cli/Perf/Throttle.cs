@@ -2,21 +2,32 @@ using System.Diagnostics;
 
 namespace Samsa.Cli.Perf;
 
-/// <summary>Holds a loop to a target rate (records/s) by sleeping whenever it runs ahead; ≤0 means no limit.</summary>
+/// <summary>
+/// Holds a loop to a target rate (records/s); ≤0 means no limit. Whenever the loop is a millisecond or more ahead it
+/// sleeps its thread for a millisecond, so records leave in bursts of about a millisecond's worth. A timer-based
+/// delay would wake several milliseconds late and send bursts that long, which a batch's linger.ms then holds back
+/// together, so the latencies measured would be the pacing's, not the cluster's.
+/// </summary>
 internal sealed class Throttle(double perSecond)
 {
-    private static readonly TimeSpan MinSleep = TimeSpan.FromMilliseconds(2);
+    private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(1);
     private readonly long _start = Stopwatch.GetTimestamp();
 
-    public ValueTask WaitAsync(long done, CancellationToken ct)
+    public bool Paces => perSecond > 0;
+
+    /// <summary>Blocks the calling thread until <paramref name="done"/> records are due.</summary>
+    public void Wait(long done, CancellationToken ct)
     {
-        if (perSecond <= 0)
+        if (!Paces)
         {
-            return ValueTask.CompletedTask;
+            return;
         }
 
         var due = TimeSpan.FromSeconds(done / perSecond);
-        var ahead = due - Stopwatch.GetElapsedTime(_start);
-        return ahead >= MinSleep ? new ValueTask(Task.Delay(ahead, ct)) : ValueTask.CompletedTask;
+        while (due - Stopwatch.GetElapsedTime(_start) >= Step)
+        {
+            ct.ThrowIfCancellationRequested();
+            Thread.Sleep(Step);
+        }
     }
 }
