@@ -3,6 +3,7 @@ using System.Globalization;
 using Samsa.Cli.Common;
 using Samsa.Cli.Configs;
 using Samsa.Client.Admin;
+using Samsa.Protocol.Errors;
 using Samsa.Protocol.Messages;
 using static Samsa.Cli.Compat.KafkaConfigsFlags;
 
@@ -50,8 +51,9 @@ internal static class KafkaConfigsTool
         foreach (var name in entity.Name is { } one ? [one] : await AllNamesAsync(admin, entity.Type, ct))
         {
             var heading = name.Length == 0 ? $"Default configs for {entity.Type} in the cluster are:" : $"{(all ? "All" : "Dynamic")} configs for {entity.Singular} {name} are:";
+            var entries = await EntriesAsync(admin, entity with { Name = name }, all, ct);
             await Console.Out.WriteLineAsync(heading);
-            foreach (var entry in await EntriesAsync(admin, entity with { Name = name }, all, ct))
+            foreach (var entry in entries)
             {
                 var synonyms = string.Join(", ", entry.Synonyms.Select(s => $"{ConfigDescribeCommand.Source(s.Source)}:{s.Name}={Shown(s.Value, entry.IsSensitive)}"));
                 await Console.Out.WriteLineAsync($"  {entry.Name}={Shown(entry.Value, entry.IsSensitive)} sensitive={(entry.IsSensitive ? "true" : "false")} synonyms={{{synonyms}}}");
@@ -93,7 +95,16 @@ internal static class KafkaConfigsTool
             ClientMetricsType => (ConfigResourceType.ClientMetrics, ConfigSource.ClientMetricsConfig),
             _ => (ConfigResourceType.Group, ConfigSource.GroupConfig),
         };
-        var result = (await admin.DescribeConfigsAsync([new ConfigResource(type, entity.Name!)], includeSynonyms: true, ct: ct)).ThrowIfAnyFailed()[0];
+        var result = (await admin.DescribeConfigsAsync([new ConfigResource(type, entity.Name!)], includeSynonyms: true, ct: ct))[0];
+        if (result.Error is { ErrorCode: ErrorCode.InvalidRequest } refused && type is ConfigResourceType.BrokerLogger or ConfigResourceType.Group or ConfigResourceType.ClientMetrics)
+        {
+            throw new CliException($"the broker has no {entity.Singular} configs: it answered {refused.ErrorName} ({refused.BrokerMessage})");
+        }
+
+        if (result.Error is not null)
+        {
+            throw result.Error;
+        }
         return [.. result.Entries.Where(e => all || dynamicSource is null || e.Source == dynamicSource).OrderBy(e => e.Name, StringComparer.Ordinal)];
     }
 
