@@ -1,75 +1,48 @@
 using System.CommandLine;
-using System.Text;
 using Samsa.Cli.Common;
-using Samsa.Cli.Topics;
 using Samsa.Client.Admin;
 using Samsa.Protocol.Errors;
 
 namespace Samsa.Cli.Compat;
 
-/// <summary><c>kafka-topics.sh</c>: --list, --describe, --create, --delete, --alter (partitions), with Kafka's output.</summary>
+/// <summary>
+/// <c>kafka-topics.sh</c>: --list, --describe (with Kafka's report filters), --create, --delete and --alter
+/// (partitions, replica assignment), --topic as a regular expression, with Kafka's output and checks.
+/// </summary>
 internal static class KafkaTopicsTool
 {
     public static Command Create()
     {
         var (command, options) = ClientOptions.Command("kafka-topics", "kafka-topics.sh", withOutput: false);
-        var create = KafkaTools.Flag("create", "Create a topic");
-        var list = KafkaTools.Flag("list", "List topics");
-        var describe = KafkaTools.Flag("describe", "Describe topics");
-        var delete = KafkaTools.Flag("delete", "Delete a topic");
-        var alter = KafkaTools.Flag("alter", "Raise the partition count");
-        var topic = new Option<string?>("--topic") { Description = "Topic name" };
-        var partitions = new Option<int?>("--partitions") { Description = "Partition count" };
-        var replication = new Option<short?>("--replication-factor") { Description = "Replication factor" };
-        var configs = new Option<string[]>("--config") { Description = "key=value; repeatable", Arity = ArgumentArity.ZeroOrMore };
-        var ifNotExists = KafkaTools.Flag("if-not-exists", "Only create if absent");
-        var ifExists = KafkaTools.Flag("if-exists", "Only act if present");
-        var excludeInternal = KafkaTools.Flag("exclude-internal", "Leave out internal topics");
-        foreach (var option in (Option[])[create, list, describe, delete, alter, topic, partitions, replication, configs, ifNotExists, ifExists, excludeInternal])
-        {
-            command.Options.Add(option);
-        }
-
+        var flags = new KafkaTopicsFlags();
+        flags.AddTo(command);
         Run.Action(command, async (parse, ct) =>
         {
-            var action = KafkaTools.Action(parse, (create, "create"), (list, "list"), (describe, "describe"), (delete, "delete"), (alter, "alter"));
-            var name = parse.GetValue(topic);
-            if (action != "list" && action != "describe" && name is null)
-            {
-                throw CliException.Usage($"--{action} needs --topic");
-            }
-
+            var action = flags.CheckedAction(parse);
+            var topic = parse.GetValue(flags.Topic);
+            var excludeInternal = parse.GetValue(flags.ExcludeInternal);
+            var ifExists = parse.GetValue(flags.IfExists);
             await using var admin = Admin.Create(options, parse);
             switch (action)
             {
+                case "create":
+                    await CreateAsync(admin, flags, parse, ct);
+                    break;
                 case "list":
-                    foreach (var t in await admin.ListTopicsAsync(!parse.GetValue(excludeInternal), ct))
-                    {
-                        System.Console.Out.WriteLine(t);
-                    }
-
+                    await Console.Out.WriteLineAsync(string.Join('\n', await KafkaTopicArguments.MatchingAsync(admin, topic, excludeInternal, ct)));
                     break;
                 case "describe":
-                    var names = name is null ? await admin.ListTopicsAsync(!parse.GetValue(excludeInternal), ct) : [name];
-                    await DescribeAsync(admin, names, ct);
-                    break;
-                case "create":
-                    await CreateAsync(admin, new NewTopic(name!, parse.GetValue(partitions) ?? -1, parse.GetValue(replication) ?? -1)
-                    {
-                        Configs = KeyValues.Parse(parse.GetValue(configs), "--config").ToDictionary(kv => kv.Key, kv => (string?)kv.Value),
-                    }, parse.GetValue(ifNotExists), ct);
+                    await DescribeAsync(admin, flags, parse, ct);
                     break;
                 case "delete":
-                    var deleted = (await admin.DeleteTopicsAsync([name!], ct))[0];
-                    if (deleted.Error is not null && !(parse.GetValue(ifExists) && deleted.Error.ErrorCode == ErrorCode.UnknownTopicOrPartition))
-                    {
-                        throw deleted.Error;
-                    }
-
+                    var doomed = await KafkaTopicArguments.MatchingAsync(admin, topic, excludeInternal, ct);
+                    KafkaTopicArguments.EnsureFound(doomed, topic, ifExists);
+                    await DeleteAsync(admin, doomed, ifExists, ct);
                     break;
                 default:
-                    var count = parse.GetValue(partitions) ?? throw CliException.Usage("--alter needs --partitions");
-                    (await admin.CreatePartitionsAsync(new Dictionary<string, int> { [name!] = count }, ct: ct)).ThrowIfAnyFailed();
+                    var altered = await KafkaTopicArguments.MatchingAsync(admin, topic, excludeInternal, ct);
+                    KafkaTopicArguments.EnsureFound(altered, topic, ifExists);
+                    await AlterAsync(admin, altered, parse.GetValue(flags.Partitions)!.Value, parse.GetValue(flags.ReplicaAssignment), ct);
                     break;
             }
 
@@ -78,10 +51,34 @@ internal static class KafkaTopicsTool
         return command;
     }
 
-    private static async Task CreateAsync(KafkaAdminClient admin, NewTopic topic, bool ifNotExists, CancellationToken ct)
+    private static async Task CreateAsync(KafkaAdminClient admin, KafkaTopicsFlags flags, ParseResult parse, CancellationToken ct)
     {
+        var name = parse.GetValue(flags.Topic)!;
+        var partitions = parse.GetValue(flags.Partitions);
+        var replication = parse.GetValue(flags.ReplicationFactor);
+        if (replication is < 1 or > short.MaxValue)
+        {
+            throw CliException.Usage($"The replication factor must be between 1 and {short.MaxValue} inclusive");
+        }
+
+        if (partitions is < 1)
+        {
+            throw CliException.Usage("The partitions must be greater than 0");
+        }
+
+        var assignment = parse.GetValue(flags.ReplicaAssignment) is { Length: > 0 } text ? KafkaTopicArguments.ReplicaAssignment(text) : null;
+        var topic = new NewTopic(name, partitions ?? -1, (short)(replication ?? -1))
+        {
+            Configs = KafkaTopicArguments.Configs(parse.GetValue(flags.Config)),
+            ReplicaAssignment = assignment?.ToDictionary(a => a.Key, a => a.Value),
+        };
+        if (name.Contains('.', StringComparison.Ordinal) || name.Contains('_', StringComparison.Ordinal))
+        {
+            await Console.Out.WriteLineAsync("WARNING: Due to limitations in metric names, topics with a period ('.') or underscore ('_') could collide. To avoid issues it is best to use either, but not both.");
+        }
+
         var result = (await admin.CreateTopicsAsync([topic], ct: ct))[0];
-        if (result.Error is { ErrorCode: ErrorCode.TopicAlreadyExists } && ifNotExists)
+        if (result.Error is { ErrorCode: ErrorCode.TopicAlreadyExists } && parse.GetValue(flags.IfNotExists))
         {
             return;
         }
@@ -91,24 +88,53 @@ internal static class KafkaTopicsTool
             throw result.Error;
         }
 
-        System.Console.Out.WriteLine($"Created topic {topic.Name}.");
+        await Console.Out.WriteLineAsync($"Created topic {name}.");
     }
 
-    /// <summary>Kafka's describe shape: a tab-separated topic line, then one indented line per partition.</summary>
-    private static async Task DescribeAsync(KafkaAdminClient admin, IReadOnlyList<string> names, CancellationToken ct)
+    private static async Task DescribeAsync(KafkaAdminClient admin, KafkaTopicsFlags flags, ParseResult parse, CancellationToken ct)
     {
-        var topics = await Admin.DescribeExistingAsync(admin, names, ct);
-        var configs = await TopicDescribeCommand.NonDefaultConfigsAsync(admin, names, ct);
-        var text = new StringBuilder();
-        foreach (var t in topics)
+        var excludeInternal = parse.GetValue(flags.ExcludeInternal);
+        var ifExists = parse.GetValue(flags.IfExists);
+        var topics = parse.GetValue(flags.TopicId) is { } id ? await KafkaTopicsDescriber.ByIdAsync(admin, id, excludeInternal, ifExists, ct) : null;
+        if (topics is null)
         {
-            text.Append($"Topic: {t.Name}\tTopicId: {t.TopicId}\tPartitionCount: {t.Partitions.Count}\tReplicationFactor: {t.ReplicationFactor}\tConfigs: {configs?.GetValueOrDefault(t.Name)}\n");
-            foreach (var p in t.Partitions)
-            {
-                text.Append($"\tTopic: {t.Name}\tPartition: {p.Partition}\tLeader: {(p.Leader < 0 ? "none" : p.Leader)}\tReplicas: {string.Join(',', p.Replicas)}\tIsr: {string.Join(',', p.Isr)}\n");
-            }
+            var pattern = parse.GetValue(flags.Topic);
+            var names = await KafkaTopicArguments.MatchingAsync(admin, pattern, excludeInternal, ct);
+            KafkaTopicArguments.EnsureFound(names, pattern, ifExists);
+            topics = names.Count == 0 ? [] : [.. await Admin.DescribeExistingAsync(admin, names, ct)];
         }
 
-        await System.Console.Out.WriteAsync(text.ToString());
+        var report = new KafkaTopicsReport(
+            parse.GetValue(flags.UnderReplicated), parse.GetValue(flags.Unavailable), parse.GetValue(flags.UnderMinIsr), parse.GetValue(flags.AtMinIsr), parse.GetValue(flags.WithOverrides));
+        await KafkaTopicsDescriber.DescribeAsync(admin, topics, report, ct);
+    }
+
+    private static async Task DeleteAsync(KafkaAdminClient admin, List<string> topics, bool ifExists, CancellationToken ct)
+    {
+        if (topics.Count == 0)
+        {
+            return;
+        }
+
+        var failed = (await admin.DeleteTopicsAsync(topics, ct))
+            .Where(r => r.Error is not null && !(ifExists && r.Error.ErrorCode == ErrorCode.UnknownTopicOrPartition))
+            .ToList();
+        failed.ThrowIfAnyFailed();
+    }
+
+    /// <summary>Raises each topic to <paramref name="total"/> partitions; a replica assignment lists every partition, of which the new ones are used.</summary>
+    private static async Task AlterAsync(KafkaAdminClient admin, List<string> topics, int total, string? assignmentText, CancellationToken ct)
+    {
+        if (topics.Count == 0)
+        {
+            return;
+        }
+
+        var assignment = assignmentText is { Length: > 0 } ? KafkaTopicArguments.ReplicaAssignment(assignmentText) : null;
+        var current = assignment is null ? [] : (await Admin.DescribeExistingAsync(admin, topics, ct)).ToDictionary(t => t.Name, t => t.Partitions.Count);
+        var increases = topics.ToDictionary(
+            t => t,
+            t => new NewPartitions(total, assignment?.OrderBy(a => a.Key).Skip(current[t]).Select(a => a.Value).ToList()));
+        (await admin.CreatePartitionsAsync(increases, ct: ct)).ThrowIfAnyFailed();
     }
 }

@@ -42,6 +42,9 @@ public sealed record NewTopic(string Name, int NumPartitions = -1, short Replica
     public IReadOnlyDictionary<int, IReadOnlyList<int>>? ReplicaAssignment { get; init; }
 }
 
+/// <summary>A topic's new partition count, with the replicas of each added partition (null: the controller places them).</summary>
+public sealed record NewPartitions(int TotalCount, IReadOnlyList<IReadOnlyList<int>>? Assignments = null);
+
 /// <summary>What the broker said about one topic of a create, delete or create-partitions call.</summary>
 public sealed record TopicResult(string Name, KafkaBrokerException? Error) : IAdminResult
 {

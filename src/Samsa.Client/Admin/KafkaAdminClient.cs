@@ -161,6 +161,10 @@ public sealed partial class KafkaAdminClient : IAsyncDisposable
 
     /// <summary>Raises topics' partition counts to the given totals (CreatePartitions, sent to the controller).</summary>
     public Task<IReadOnlyList<TopicResult>> CreatePartitionsAsync(IReadOnlyDictionary<string, int> totalCounts, bool validateOnly = false, CancellationToken ct = default) =>
+        CreatePartitionsAsync(totalCounts.ToDictionary(e => e.Key, e => new NewPartitions(e.Value)), validateOnly, ct);
+
+    /// <summary>Raises topics' partition counts, placing the new partitions' replicas where given (CreatePartitions, sent to the controller).</summary>
+    public Task<IReadOnlyList<TopicResult>> CreatePartitionsAsync(IReadOnlyDictionary<string, NewPartitions> increases, bool validateOnly = false, CancellationToken ct = default) =>
         RetryAsync<IReadOnlyList<TopicResult>>(
             async token =>
             {
@@ -170,7 +174,14 @@ public sealed partial class KafkaAdminClient : IAsyncDisposable
                     ApiKey.CreatePartitions,
                     _ => new CreatePartitionsRequest
                     {
-                        Topics = [.. totalCounts.Select(e => new CreatePartitionsRequest.CreatePartitionsTopic { Name = e.Key, Count = e.Value, Assignments = null })],
+                        Topics = [.. increases.Select(e => new CreatePartitionsRequest.CreatePartitionsTopic
+                        {
+                            Name = e.Key,
+                            Count = e.Value.TotalCount,
+                            Assignments = e.Value.Assignments is null
+                                ? null
+                                : [.. e.Value.Assignments.Select(a => new CreatePartitionsRequest.CreatePartitionsAssignment { BrokerIds = [.. a] })],
+                        })],
                         TimeoutMs = _config.RequestTimeoutMs,
                         ValidateOnly = validateOnly,
                     },
