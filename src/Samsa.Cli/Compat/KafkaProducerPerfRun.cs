@@ -44,7 +44,7 @@ internal sealed class KafkaProducerPerfRun
                     run._stats.Quiet = true;
                 }
 
-                var callback = new Callback(run, KafkaPerfStats.NowMs(), payload.Length);
+                var callback = new Callback(run, run._steadyStats, KafkaPerfStats.NowMs(), payload.Length);
                 await producer.ProduceFromMemory(plan.Topic, null, payload, null, null, null, callback, ct);
                 await throttle.WaitAsync(i + 1, ct);
             }
@@ -77,7 +77,7 @@ internal sealed class KafkaProducerPerfRun
         }
     }
 
-    private void Complete(long startMs, int bytes, KafkaClientException? error)
+    private void Complete(KafkaPerfStats? steadyStats, long startMs, int bytes, KafkaClientException? error)
     {
         if (error is not null)
         {
@@ -92,13 +92,13 @@ internal sealed class KafkaProducerPerfRun
         var now = KafkaPerfStats.NowMs();
         var latency = (int)(now - startMs);
         _stats.Record(latency, bytes, now);
-        _steadyStats?.Record(latency, bytes, now);
+        steadyStats?.Record(latency, bytes, now);
     }
 
-    /// <summary>Kafka's per-record callback: when the record was sent and how big it was.</summary>
-    private sealed class Callback(KafkaProducerPerfRun run, long startMs, int bytes) : IDeliveryHandler
+    /// <summary>Kafka's per-record callback: when the record was sent, how big it was, and (after the warmup) the steady-state statistics it counts in.</summary>
+    private sealed class Callback(KafkaProducerPerfRun run, KafkaPerfStats? steadyStats, long startMs, int bytes) : IDeliveryHandler
     {
-        public void OnDelivery(in DeliveryResult result, KafkaClientException? error) => run.Complete(startMs, bytes, error);
+        public void OnDelivery(in DeliveryResult result, KafkaClientException? error) => run.Complete(steadyStats, startMs, bytes, error);
     }
 }
 
