@@ -110,6 +110,7 @@ public sealed class KafkaConsoleAndPerfScriptTests(BrokerFixture fixture) : ICla
         await FailsAsync(2, "com.example.AvroDeserializer", "kafka-console-consumer.sh", null, "--topic", first, "--bootstrap-server", B, "--value-deserializer", "com.example.AvroDeserializer");
         await FailsAsync(2, "The partition is required when offset is specified.", "kafka-console-consumer.sh", null, "--topic", first, "--bootstrap-server", B, "--offset", "1");
         await FailsAsync(2, "exactly one of --topic and --include", "kafka-console-consumer.sh", null, "--bootstrap-server", B);
+        await FailsAsync(2, "exactly one of --topic and --include", "kafka-console-consumer.sh", null, "--bootstrap-server", B, "--topic", first, "--whitelist", $"{prefix}-.*");
     }
 
     [Fact]

@@ -15,7 +15,7 @@ internal static class KafkaConsoleConsumerTool
     {
         var (command, options) = ClientOptions.Command("kafka-console-consumer", "kafka-console-consumer.sh", withOutput: false);
         var topic = new Option<string?>("--topic") { Description = "Topic (or --include)" };
-        var include = new Option<string?>("--include") { Description = "Regular expression: consume every topic whose name matches (matched when the tool starts)" };
+        var include = new Option<string?>("--include", "--whitelist") { Description = "Regular expression: consume every topic whose name matches (matched when the tool starts); --whitelist is Kafka 3's deprecated name" };
         var fromBeginning = KafkaTools.Flag("from-beginning", "Without a committed offset, start at the log start");
         var group = new Option<string?>("--group") { Description = "Consumer group" };
         var partition = new Option<int?>("--partition") { Description = "Only this partition of --topic" };

@@ -67,7 +67,6 @@ internal sealed class KafkaProducerPerfRun
                 ("record-send-rate", _stats.Count / seconds),
                 ("record-error-total", Interlocked.Read(ref _failed)),
                 ("record-size-avg", _stats.Count == 0 ? 0 : _stats.Bytes / (double)_stats.Count),
-                ("byte-rate", _stats.Bytes / seconds),
             ]);
         }
 
