@@ -1,91 +1,141 @@
 using System.CommandLine;
-using System.Text;
+using System.Globalization;
 using Samsa.Cli.Common;
-using Samsa.Cli.ProduceConsume;
 using Samsa.Client.Configuration;
 
 namespace Samsa.Cli.Compat;
 
 /// <summary>
-/// <c>kafka-console-consumer.sh</c>: --topic, --from-beginning, --group, --partition, --offset, --max-messages,
-/// --timeout-ms, --property print.*/key.separator, --consumer-property, --consumer.config; Kafka's line format.
+/// <c>kafka-console-consumer.sh</c>: Kafka's flags and checks, records printed by Kafka's DefaultMessageFormatter
+/// (<see cref="KafkaMessageFormatter"/>), the loop in <see cref="KafkaConsoleConsumerLoop"/>.
 /// </summary>
 internal static class KafkaConsoleConsumerTool
 {
     public static Command Create()
     {
         var (command, options) = ClientOptions.Command("kafka-console-consumer", "kafka-console-consumer.sh", withOutput: false);
-        var topic = new Option<string>("--topic") { Description = "Topic", Required = true };
-        var fromBeginning = KafkaTools.Flag("from-beginning", "Start at the log start");
+        var topic = new Option<string?>("--topic") { Description = "Topic (or --include)" };
+        var include = new Option<string?>("--include", "--whitelist") { Description = "Regular expression: consume every topic whose name matches (matched when the tool starts); --whitelist is Kafka 3's deprecated name" };
+        var fromBeginning = KafkaTools.Flag("from-beginning", "Without a committed offset, start at the log start");
         var group = new Option<string?>("--group") { Description = "Consumer group" };
-        var partition = new Option<int?>("--partition") { Description = "Only this partition" };
-        var offset = new Option<string?>("--offset") { Description = "A number, earliest or latest" };
+        var partition = new Option<int?>("--partition") { Description = "Only this partition of --topic" };
+        var offset = new Option<string?>("--offset") { Description = "With --partition: a non-negative number, earliest or latest (default)" };
         var maxMessages = new Option<long?>("--max-messages") { Description = "Stop after this many" };
-        var timeout = new Option<int?>("--timeout-ms") { Description = "Stop when idle this long" };
-        var properties = new Option<string[]>("--property", "--formatter-property") { Description = "print.key, print.value, print.timestamp, print.partition, print.offset, print.headers, key.separator", Arity = ArgumentArity.ZeroOrMore };
-        var consumerProperties = new Option<string[]>("--consumer-property") { Description = "Consumer settings", Arity = ArgumentArity.ZeroOrMore };
-        var consumerConfig = new Option<string?>("--consumer.config") { Description = "Consumer settings file" };
-        foreach (var option in (Option[])[topic, fromBeginning, group, partition, offset, maxMessages, timeout, properties, consumerProperties, consumerConfig])
+        var timeout = new Option<long?>("--timeout-ms") { Description = "Stop when no record came for this long" };
+        var properties = new Option<string[]>("--property", "--formatter-property") { Description = "Formatter setting: print.timestamp, print.key, print.offset, print.partition, print.headers, print.value, key.separator, line.separator, headers.separator, null.literal, key.deserializer, value.deserializer, headers.deserializer", Arity = ArgumentArity.ZeroOrMore };
+        var formatterConfig = new Option<string?>("--formatter-config") { Description = "Formatter settings file (--property wins)" };
+        var formatter = new Option<string>("--formatter") { Description = "Formatter class: " + string.Join(", ", KafkaMessageFormatter.DefaultClassNames.Concat(KafkaMessageFormatter.NoOpClassNames)), DefaultValueFactory = _ => KafkaMessageFormatter.DefaultClassNames[0] };
+        var keyDeserializer = new Option<string?>("--key-deserializer") { Description = "Key deserializer class (String, ByteArray, Bytes, Integer, Long, Short, UUID)" };
+        var valueDeserializer = new Option<string?>("--value-deserializer") { Description = "Value deserializer class (as --key-deserializer)" };
+        var consumerProperties = new Option<string[]>("--consumer-property", "--command-property") { Description = "Consumer settings", Arity = ArgumentArity.ZeroOrMore };
+        var consumerConfig = new Option<string?>("--consumer.config") { Description = "Consumer settings file (--consumer-property wins)" };
+        var isolation = new Option<string?>("--isolation-level") { Description = "read_uncommitted (default) or read_committed" };
+        var skipOnError = KafkaTools.Flag("skip-message-on-error", "Skip a record the formatter cannot print instead of stopping");
+        var systest = KafkaTools.Flag("enable-systest-events", "Print shutdown_complete when the consumer has stopped");
+        foreach (var option in (Option[])[topic, include, fromBeginning, group, partition, offset, maxMessages, timeout, properties, formatterConfig, formatter, keyDeserializer, valueDeserializer, consumerProperties, consumerConfig, isolation, skipOnError, systest])
         {
             command.Options.Add(option);
         }
 
         Run.Action(command, async (parse, ct) =>
         {
-            var config = options.Config<ConsumerConfig>(parse);
-            if (parse.GetValue(consumerConfig) is { } file)
+            var formatterSettings = KafkaProperties.File(parse.GetValue(formatterConfig), "--formatter-config");
+            AddIfGiven(formatterSettings, "key.deserializer", parse.GetValue(keyDeserializer));
+            AddIfGiven(formatterSettings, "value.deserializer", parse.GetValue(valueDeserializer));
+            var printer = new KafkaMessageFormatter(parse.GetValue(formatter)!, KafkaProperties.Merge(formatterSettings, KafkaProperties.Parse(parse.GetValue(properties), "--property")));
+            var file = KafkaProperties.File(parse.GetValue(consumerConfig), "--consumer.config");
+            var extra = KafkaProperties.Parse(parse.GetValue(consumerProperties), "--consumer-property");
+            var plan = Plan(parse.GetValue(topic), parse.GetValue(include), GroupOf(parse.GetValue(group), file, extra), parse.GetValue(partition), parse.GetValue(offset), parse.GetValue(fromBeginning)) with
             {
-                config.LoadFile(file);
+                MaxMessages = parse.GetValue(maxMessages),
+                TimeoutMs = parse.GetValue(timeout) is >= 0 and var ms ? ms : null,
+                SkipMessageOnError = parse.GetValue(skipOnError),
+            };
+            var settings = KafkaProperties.Merge(file, extra);
+            ResolveOffsetReset(settings, plan.FromBeginning);
+            AddIfGiven(settings, "isolation.level", parse.GetValue(isolation));
+            settings.TryAdd("client.id", "console-consumer");
+            settings.Remove("group.id");
+            var config = options.Config<ConsumerConfig>(parse);
+            config.Apply(settings);
+            if (plan.Group is not null)
+            {
+                config.GroupId = plan.Group;
+                config.EnableAutoCommit = false;
             }
 
-            var consumerSettings = KeyValues.Parse(parse.GetValue(consumerProperties), "--consumer-property");
-            config.Apply(consumerSettings);
-            var settings = new ConsumeSettings(
-                parse.GetValue(topic)!, parse.GetValue(group) ?? consumerSettings.GetValueOrDefault("group.id"), parse.GetValue(partition), parse.GetValue(fromBeginning),
-                parse.GetValue(offset), null, parse.GetValue(maxMessages), parse.GetValue(timeout), Template(KeyValues.Parse(parse.GetValue(properties), "--property")));
-            var processed = await ConsoleConsumer.RunAsync(config, options.Config<AdminClientConfig>(parse), settings, System.Console.Out, ct);
-            await System.Console.Error.WriteLineAsync($"Processed a total of {processed} messages");
+            await KafkaConsoleConsumerLoop.RunAsync(config, options.Config<AdminClientConfig>(parse), plan, printer, ct);
+            if (parse.GetValue(systest))
+            {
+                await System.Console.Out.WriteLineAsync("shutdown_complete");
+            }
+
             return 0;
         });
         return command;
     }
 
-    /// <summary>Kafka's default formatter as a template: the printed fields in its order, separated by key.separator.</summary>
-    public static RecordTemplate Template(IReadOnlyDictionary<string, string> properties)
+    /// <summary>Kafka's checks of which start flags go together.</summary>
+    private static ConsoleConsumerPlan Plan(string? topic, string? include, string? group, int? partition, string? offset, bool fromBeginning)
     {
-        bool On(string key, bool fallback = false) => properties.TryGetValue(key, out var v) ? v == "true" : fallback;
-        var separator = properties.GetValueOrDefault("key.separator", "\t");
-        var fields = new List<string>();
-        if (On("print.timestamp"))
+        if ((topic is null) == (include is null))
         {
-            fields.Add("{timestamptype}:{timestamp}");
+            throw CliException.Usage("exactly one of --topic and --include is required");
         }
 
-        if (On("print.partition"))
+        if (partition is not null && topic is null)
         {
-            fields.Add("Partition:{partition}");
+            throw CliException.Usage("The topic is required when partition is specified.");
         }
 
-        if (On("print.offset"))
+        if (partition is not null && fromBeginning && offset is not null)
         {
-            fields.Add("Offset:{offset}");
+            throw CliException.Usage("Options from-beginning and offset cannot be specified together.");
         }
 
-        if (On("print.headers"))
+        if (partition is null && offset is not null)
         {
-            fields.Add("{headers}");
+            throw CliException.Usage("The partition is required when offset is specified.");
         }
 
-        if (On("print.key"))
+        if (group is not null && partition is not null)
         {
-            fields.Add("{key}");
+            throw CliException.Usage("Options group and partition cannot be specified together.");
         }
 
-        if (On("print.value", fallback: true))
+        var start = offset?.ToLowerInvariant() ?? (fromBeginning ? "earliest" : "latest");
+        if (start is not ("earliest" or "latest") && !long.TryParse(start, NumberStyles.None, CultureInfo.InvariantCulture, out _))
         {
-            fields.Add("{value}");
+            throw CliException.Usage($"The provided offset value '{offset}' is incorrect. Valid values are 'earliest', 'latest', or a non-negative long.");
         }
 
-        return new RecordTemplate(new StringBuilder().AppendJoin(separator, fields).ToString());
+        return new ConsoleConsumerPlan(topic is null ? null : [topic], include, group, partition, start, fromBeginning, null, null, false);
+    }
+
+    /// <summary>The group from --group, the settings file or --consumer-property: all that are given must agree.</summary>
+    private static string? GroupOf(string? flag, Dictionary<string, string> file, Dictionary<string, string> extra)
+    {
+        var given = new[] { flag, file.GetValueOrDefault("group.id"), extra.GetValueOrDefault("group.id") }.OfType<string>().Distinct().ToList();
+        return given.Count <= 1 ? given.FirstOrDefault()
+            : throw CliException.Usage($"The group ids provided in different places (directly using '--group', via '--consumer-property', or via '--consumer.config') do not match. Detected group ids: {string.Join(", ", given.Select(g => $"'{g}'"))}");
+    }
+
+    /// <summary>auto.offset.reset: the setting if given (and not contradicting --from-beginning), else from --from-beginning.</summary>
+    private static void ResolveOffsetReset(Dictionary<string, string> settings, bool fromBeginning)
+    {
+        if (settings.TryGetValue("auto.offset.reset", out var reset) && fromBeginning && reset != "earliest")
+        {
+            throw new CliException($"Can't simultaneously specify --from-beginning and 'auto.offset.reset={reset}', please remove one option");
+        }
+
+        settings.TryAdd("auto.offset.reset", fromBeginning ? "earliest" : "latest");
+    }
+
+    private static void AddIfGiven(Dictionary<string, string> settings, string key, string? value)
+    {
+        if (!string.IsNullOrEmpty(value))
+        {
+            settings[key] = value;
+        }
     }
 }
