@@ -23,7 +23,17 @@ internal sealed class KafkaProducerPerfRun
 
     private KafkaProducerPerfRun(KafkaPerfStats stats) => _stats = stats;
 
-    public static async Task RunAsync(ProducerConfig config, ProducerPerfPlan plan, CancellationToken ct)
+    public static Task RunAsync(ProducerConfig config, ProducerPerfPlan plan, CancellationToken ct)
+    {
+        var throttle = new Throttle(plan.Throughput);
+        return throttle.Run(async () =>
+        {
+            await RunAsync(config, plan, throttle, ct);
+            return true;
+        });
+    }
+
+    private static async Task RunAsync(ProducerConfig config, ProducerPerfPlan plan, Throttle throttle, CancellationToken ct)
     {
         var output = System.Console.Out;
         if (plan.WarmupRecords > 0)
@@ -32,7 +42,6 @@ internal sealed class KafkaProducerPerfRun
         }
 
         var run = new KafkaProducerPerfRun(new KafkaPerfStats(plan.Records, false, output));
-        var throttle = new Throttle(plan.Throughput);
         await using (var producer = new KafkaProducer(config))
         {
             for (var i = 0L; i < plan.Records; i++)
@@ -45,8 +54,8 @@ internal sealed class KafkaProducerPerfRun
                 }
 
                 var callback = new Callback(run, run._steadyStats, KafkaPerfStats.NowMs(), payload.Length);
-                await producer.ProduceFromMemory(plan.Topic, null, payload, null, null, null, callback, ct);
-                await throttle.WaitAsync(i + 1, ct);
+                await throttle.Stay(producer.ProduceFromMemory(plan.Topic, null, payload, null, null, null, callback, ct));
+                throttle.Wait(i + 1, ct);
             }
 
             await producer.FlushAsync(ct);

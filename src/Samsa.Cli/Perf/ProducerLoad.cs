@@ -23,13 +23,10 @@ internal sealed class ProducerLoad
     private long _failed;
     private KafkaClientException? _firstError;
 
-    /// <summary>Runs the load; a paced one on a thread of its own, which <see cref="Throttle"/> puts to sleep between bursts.</summary>
     public static Task<PerfResult> RunAsync(ProducerConfig config, ProducePerfSettings settings, CancellationToken ct)
     {
         var throttle = new Throttle(settings.Throughput);
-        return throttle.Paces
-            ? Task.Factory.StartNew(() => RunAsync(config, settings, throttle, ct), ct, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap()
-            : RunAsync(config, settings, throttle, ct);
+        return throttle.Run(() => RunAsync(config, settings, throttle, ct));
     }
 
     private static async Task<PerfResult> RunAsync(ProducerConfig config, ProducePerfSettings settings, Throttle throttle, CancellationToken ct)
@@ -56,7 +53,7 @@ internal sealed class ProducerLoad
                 }
                 else
                 {
-                    await WaitAsync(append, throttle.Paces);
+                    await throttle.Stay(append);
                     clock.Expire();
                 }
 
@@ -79,19 +76,6 @@ internal sealed class ProducerLoad
         }
 
         return new PerfResult("produce", load._acked, load._acked * settings.RecordSize, elapsed, load._latency);
-    }
-
-    /// <summary>A paced loop waits on its own thread, which it must keep for its throttle to sleep; others await.</summary>
-    private static async ValueTask WaitAsync(ValueTask append, bool blocking)
-    {
-        if (blocking)
-        {
-            append.AsTask().GetAwaiter().GetResult();
-        }
-        else
-        {
-            await append;
-        }
     }
 
     private Slot Rent(long number)

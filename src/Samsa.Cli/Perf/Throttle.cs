@@ -15,6 +15,25 @@ internal sealed class Throttle(double perSecond)
 
     public bool Paces => perSecond > 0;
 
+    /// <summary>Runs a paced loop on a thread of its own (<see cref="Wait"/> sleeps it), any other on the caller's.</summary>
+    public Task<T> Run<T>(Func<Task<T>> loop) =>
+        Paces ? Task.Factory.StartNew(loop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap() : loop();
+
+    /// <summary>
+    /// What a loop awaits instead of <paramref name="pending"/>: a paced loop blocks on it, so that it stays on the
+    /// thread <see cref="Run"/> gave it rather than sleeping a thread-pool thread.
+    /// </summary>
+    public ValueTask Stay(ValueTask pending)
+    {
+        if (!Paces || pending.IsCompleted)
+        {
+            return pending;
+        }
+
+        pending.AsTask().GetAwaiter().GetResult();
+        return ValueTask.CompletedTask;
+    }
+
     /// <summary>Blocks the calling thread until <paramref name="done"/> records are due.</summary>
     public void Wait(long done, CancellationToken ct)
     {
