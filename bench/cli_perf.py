@@ -115,27 +115,20 @@ class Bench:
             raise SystemExit(f"rdkafka_performance wrote {len(micros)} latencies")
         return {p: nearest_rank(micros, fraction) / 1000 for p, fraction in PERCENTILES.items()}
 
-    def latency_round(self, number, partitions, rate):
-        passes = {}
-        clients = [("samsa perf", self.samsa_latency), ("librdkafka", self.rdkafka_latency)]
+    def round(self, number, partitions, rate=None):
+        """Both tools on a fresh topic each, taking turns to go first: throughput passes, or paced latency passes."""
+        if rate:
+            clients = [("samsa perf", lambda topic, _: self.samsa_latency(topic, rate)),
+                       ("librdkafka", lambda topic, _: self.rdkafka_latency(topic, rate))]
+        else:
+            clients = [("samsa perf", self.samsa_perf_pair), ("librdkafka", self.rdkafka_pair)]
         if number % 2:
             clients.reverse()
+        passes = {}
         for name, measure in clients:
-            topic = f"cli-latency-{name.split()[0]}-{partitions}-{number}"
+            topic = f"cli-{'latency' if rate else 'perf'}-{name.split()[0]}-{self.size}-{partitions}-{number}"
             self.admin("topic", "create", topic, "--partitions", str(partitions))
-            passes[name] = measure(topic, rate)
-            self.admin("topic", "delete", topic)
-        return passes
-
-    def round(self, number, partitions):
-        passes = {}
-        clients = [("samsa perf", self.samsa_perf_pair), ("librdkafka", self.rdkafka_pair)]
-        if number % 2:
-            clients.reverse()
-        for name, pair in clients:
-            topic = f"cli-perf-{name.split()[0]}-{self.size}-{partitions}-{number}"
-            self.admin("topic", "create", topic, "--partitions", str(partitions))
-            passes[name] = pair(topic, partitions)
+            passes[name] = measure(topic, partitions)
             self.admin("topic", "delete", topic)
         return passes
 
@@ -207,7 +200,7 @@ def run_placement(args, placement):
                 if args.latency_rate and size == 100:
                     paced = Bench(args.samsa, args.rdkafka_performance, bench.bootstrap, "1" if pinned else None, 100,
                                   args.latency_rate * 10)
-                    rounds = [paced.latency_round(n, partitions, args.latency_rate) for n in range(args.rounds)]
+                    rounds = [paced.round(n, partitions, args.latency_rate) for n in range(args.rounds)]
                     report_latency(placement, partitions, args.latency_rate, rounds)
     finally:
         broker.send_signal(signal.SIGTERM)

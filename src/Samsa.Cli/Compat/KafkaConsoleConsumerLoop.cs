@@ -49,18 +49,16 @@ internal static class KafkaConsoleConsumerLoop
     private static async Task PositionAsync(KafkaConsumer consumer, AdminClientConfig adminConfig, ConsoleConsumerPlan plan, AutoOffsetReset reset, CancellationToken ct)
     {
         await using var admin = new KafkaAdminClient(adminConfig);
-        var topics = plan.Topics ?? await KafkaTopicPattern.MatchAsync(admin, plan.Include!, ct);
-        if (plan.Group is not null)
+        if (await KafkaTopicPattern.SubscribeOrListAsync(consumer, admin, plan.Topics, plan.Include, plan.Group, ct) is not { } partitions)
         {
-            consumer.Subscribe(topics);
             return;
         }
 
-        var partitions = await Admin.PartitionsAsync(admin, topics, ct);
         if (plan.Partition is { } only)
         {
-            var wanted = new TopicPartition(topics[0], only);
-            partitions = partitions.Contains(wanted) ? [wanted] : throw new CliException($"topic {topics[0]} has no partition {only} (it has {partitions.Count})");
+            var topic = partitions[0].Topic;
+            var wanted = new TopicPartition(topic, only);
+            partitions = partitions.Contains(wanted) ? [wanted] : throw new CliException($"topic {topic} has no partition {only} (it has {partitions.Count})");
             consumer.Assign(partitions);
             Seek(consumer, partitions, plan.Offset);
             return;

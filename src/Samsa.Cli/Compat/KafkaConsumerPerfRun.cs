@@ -1,5 +1,4 @@
 using System.Globalization;
-using Samsa.Cli.Common;
 using Samsa.Client.Admin;
 using Samsa.Client.Configuration;
 using Samsa.Client.Consumer;
@@ -76,14 +75,11 @@ internal sealed class KafkaConsumerPerfRun : IRecordHandler
     private static async Task StartAsync(KafkaConsumer consumer, AdminClientConfig adminConfig, ConsumerPerfPlan plan, CancellationToken ct)
     {
         await using var admin = new KafkaAdminClient(adminConfig);
-        var topics = plan.Topics ?? await KafkaTopicPattern.MatchAsync(admin, plan.Include!, ct);
-        if (plan.Group is not null)
+        if (await KafkaTopicPattern.SubscribeOrListAsync(consumer, admin, plan.Topics, plan.Include, plan.Group, ct) is not { } partitions)
         {
-            consumer.Subscribe(topics);
             return;
         }
 
-        var partitions = await Admin.PartitionsAsync(admin, topics, ct);
         consumer.Assign(partitions);
         if (plan.FromLatest)
         {

@@ -1,6 +1,8 @@
 using System.Text.RegularExpressions;
 using Samsa.Cli.Common;
+using Samsa.Client;
 using Samsa.Client.Admin;
+using Samsa.Client.Consumer;
 
 namespace Samsa.Cli.Compat;
 
@@ -24,5 +26,22 @@ internal static class KafkaTopicPattern
 
         var topics = (await admin.ListTopicsAsync(includeInternal: false, ct)).Where(t => regex.IsMatch(t)).Order(StringComparer.Ordinal).ToList();
         return topics.Count > 0 ? topics : throw new CliException($"no topic matches --include '{pattern}'");
+    }
+
+    /// <summary>
+    /// The console and perf consumers' start: with a group, subscribes to the named or matched topics and returns
+    /// null; without one, returns those topics' partitions for the caller to assign and position.
+    /// </summary>
+    public static async Task<List<TopicPartition>?> SubscribeOrListAsync(
+        KafkaConsumer consumer, KafkaAdminClient admin, IReadOnlyList<string>? topics, string? include, string? group, CancellationToken ct)
+    {
+        var named = topics ?? await MatchAsync(admin, include!, ct);
+        if (group is not null)
+        {
+            consumer.Subscribe(named);
+            return null;
+        }
+
+        return await Admin.PartitionsAsync(admin, named, ct);
     }
 }
