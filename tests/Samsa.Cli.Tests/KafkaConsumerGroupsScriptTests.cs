@@ -212,8 +212,11 @@ public sealed class KafkaConsumerGroupsScriptTests(BrokerFixture fixture) : ICla
     }
 
     [Fact]
-    public async Task Command_config_and_timeout_are_applied()
+    public async Task Command_config_timeout_and_validate_regex()
     {
+        Assert.Equal("The regular expression `orders-.*` is valid.\n", (await OkAsync("--validate-regex", "orders-.*")).Stdout);
+        Assert.StartsWith("The regular expression `orders-(.*` is invalid: ", (await OkAsync("--validate-regex", "orders-(.*")).Stdout);
+
         var config = Path.GetTempFileName();
         try
         {

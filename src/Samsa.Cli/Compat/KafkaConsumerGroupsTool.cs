@@ -34,8 +34,9 @@ internal static class KafkaConsumerGroupsTool
         var timeout = new Option<long?>("--timeout") { Description = "Milliseconds each admin call may take (the group's state, offsets, ...)" };
         var fromFile = new Option<string?>("--from-file") { Description = "Reset to the offsets in a CSV file: topic,partition,offset (or group,topic,partition,offset)" };
         var export = KafkaTools.Flag("export", "With --reset-offsets: print the plan as CSV for --from-file instead of a table");
+        var validateRegex = new Option<string?>("--validate-regex") { Description = "Check a subscription regex as Samsa's broker compiles it (.NET syntax, whole topic name), not Kafka's RE2" };
         var resetFlags = new ResetFlags();
-        foreach (var option in (Option[])[list, describe, reset, delete, deleteOffsets, group, allGroups, members, state, type, offsets, timeout, fromFile, export])
+        foreach (var option in (Option[])[list, describe, reset, delete, deleteOffsets, group, allGroups, members, state, type, offsets, timeout, fromFile, export, validateRegex])
         {
             command.Options.Add(option);
         }
@@ -43,7 +44,17 @@ internal static class KafkaConsumerGroupsTool
         resetFlags.AddTo(command);
         Run.Action(command, async (parse, ct) =>
         {
-            var action = KafkaTools.Action(parse, (list, "list"), (describe, "describe"), (reset, "reset-offsets"), (delete, "delete"), (deleteOffsets, "delete-offsets"));
+            (Option<bool>, string)[] actions = [(list, "list"), (describe, "describe"), (reset, "reset-offsets"), (delete, "delete"), (deleteOffsets, "delete-offsets")];
+            if (parse.GetValue(validateRegex) is { } regex)
+            {
+                Console.Out.WriteLine(actions.Any(a => parse.GetValue(a.Item1))
+                    ? throw CliException.Usage("give exactly one of --list, --describe, --reset-offsets, --delete, --delete-offsets, --validate-regex")
+                    : ValidateRegex(regex));
+                return 0;
+            }
+
+            var action = KafkaTools.Action(parse, actions);
+
             var named = parse.GetValue(group) ?? [];
             var all = parse.GetValue(allGroups);
             CheckScope(action, named, all, resetFlags.Topics(parse).Length > 0);
@@ -74,6 +85,20 @@ internal static class KafkaConsumerGroupsTool
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Kafka's verdict lines, for the .NET regex engine the broker matches subscriptions with.</summary>
+    private static string ValidateRegex(string pattern)
+    {
+        try
+        {
+            _ = new System.Text.RegularExpressions.Regex(pattern, System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+            return $"The regular expression `{pattern}` is valid.";
+        }
+        catch (System.Text.RegularExpressions.RegexParseException e)
+        {
+            return $"The regular expression `{pattern}` is invalid: {e.Error} at position {e.Offset}.";
+        }
     }
 
     private static KafkaAdminClient CreateAdmin(ClientOptions options, ParseResult parse, long? timeoutMs)
