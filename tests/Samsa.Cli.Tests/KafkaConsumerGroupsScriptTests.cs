@@ -80,6 +80,35 @@ public sealed class KafkaConsumerGroupsScriptTests(BrokerFixture fixture) : ICla
     }
 
     [Fact]
+    public async Task Describe_warns_while_a_group_rebalances()
+    {
+        var topic = await TopicAsync();
+        var group = BrokerFixture.Unique("g");
+        var first = await ActiveMemberAsync(topic, group);
+        await using var second = new KafkaConsumer(new ConsumerConfig { BootstrapServers = B, GroupId = group, ClientId = "joiner" });
+        second.Subscribe([topic]);
+        var joining = second.ConsumeAsync(TimeSpan.FromMilliseconds(200));
+        try
+        {
+            // The joiner's JoinGroup may reach the broker after the script starts: look again a few times.
+            var state = await OkAsync("--describe", "--group", group, "--state");
+            for (var i = 0; i < 5 && !state.Stdout.Contains("PreparingRebalance", StringComparison.Ordinal); i++)
+            {
+                state = await OkAsync("--describe", "--group", group, "--state");
+            }
+
+            Assert.Contains($"Warning: Consumer group '{group}' is rebalancing.", state.Stderr);
+            Assert.Matches($@"(?m)^{group}\s+\S+  \(1\)\s+-\s+PreparingRebalance\s+\d$", state.Stdout);
+        }
+        finally
+        {
+            // Leaving lets the rebalance finish at once instead of waiting for the first member to rejoin.
+            await first.DisposeAsync();
+            await joining;
+        }
+    }
+
+    [Fact]
     public async Task Describe_reports_missing_and_empty_groups_as_kafka_does()
     {
         var topic = await TopicAsync();

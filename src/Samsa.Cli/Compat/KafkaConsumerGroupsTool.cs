@@ -31,7 +31,7 @@ internal static class KafkaConsumerGroupsTool
         var state = new Option<string?>("--state") { Description = "With --describe: the group's state; with --list: a STATE column, optionally only these states (stable,empty)", Arity = ArgumentArity.ZeroOrOne };
         var type = new Option<string?>("--type") { Description = "With --list: a TYPE column, optionally only these types (classic,consumer)", Arity = ArgumentArity.ZeroOrOne };
         var offsets = KafkaTools.Flag("offsets", "With --describe: offsets and lag (the default)");
-        var timeout = new Option<long?>("--timeout") { Description = "Milliseconds each admin call may take (the group's state, offsets, ...)" };
+        var timeout = new Option<long?>("--timeout") { Description = "Milliseconds each admin call may take (the group's state, offsets, ...); default 15000, where Kafka's is 5000" };
         var fromFile = new Option<string?>("--from-file") { Description = "Reset to the offsets in a CSV file: topic,partition,offset (or group,topic,partition,offset)" };
         var export = KafkaTools.Flag("export", "With --reset-offsets: print the plan as CSV for --from-file instead of a table");
         var validateRegex = new Option<string?>("--validate-regex") { Description = "Check a subscription regex as Samsa's broker compiles it (.NET syntax, whole topic name), not Kafka's RE2" };
@@ -54,12 +54,12 @@ internal static class KafkaConsumerGroupsTool
             }
 
             var action = KafkaTools.Action(parse, actions);
-
             var named = parse.GetValue(group) ?? [];
             var all = parse.GetValue(allGroups);
             CheckScope(action, named, all, resetFlags.Topics(parse).Length > 0);
             var given = (Option o) => parse.GetResult(o) is { Implicit: false };
             CheckSubActions(action, given(members), given(offsets), given(state), parse.GetValue(state), given(type));
+            var resetRequest = action == "reset-offsets" ? ResetRequestOf(parse, resetFlags, parse.GetValue(fromFile), parse.GetValue(export), named) : null;
             await using var admin = CreateAdmin(options, parse, parse.GetValue(timeout));
             IReadOnlyList<string> groups = all ? [.. (await ConsumerGroupsListAndDelete.ConsumerGroupsAsync(admin, ct)).Select(g => g.GroupId)] : named;
             switch (action)
@@ -72,7 +72,7 @@ internal static class KafkaConsumerGroupsTool
                     await ConsumerGroupsDescribe.RunAsync(admin, groups, view, parse.GetValue(Run.Verbose), ct);
                     break;
                 case "reset-offsets":
-                    await ConsumerGroupsReset.RunAsync(admin, ResetRequestOf(parse, resetFlags, parse.GetValue(fromFile), parse.GetValue(export), named, groups), ct);
+                    await ConsumerGroupsReset.RunAsync(admin, resetRequest! with { Groups = groups }, ct);
                     break;
                 case "delete":
                     await ConsumerGroupsListAndDelete.DeleteAsync(admin, groups, ct);
@@ -170,7 +170,8 @@ internal static class KafkaConsumerGroupsTool
         }
     }
 
-    private static KafkaResetRequest ResetRequestOf(ParseResult parse, ResetFlags flags, string? fromFile, bool export, string[] named, IReadOnlyList<string> groups)
+    /// <summary>The reset asked for, checked before connecting; its groups are filled in once --all-groups is listed.</summary>
+    private static KafkaResetRequest ResetRequestOf(ParseResult parse, ResetFlags flags, string? fromFile, bool export, string[] named)
     {
         if (flags.DryRun(parse) && flags.Execute(parse))
         {
@@ -186,7 +187,7 @@ internal static class KafkaConsumerGroupsTool
         {
             return flags.AnyStrategy(parse)
                 ? throw CliException.Usage("Option [from-file] can't be used with another reset scenario (--to-earliest, --to-latest, --to-current, --to-offset, --shift-by, --to-datetime, --by-duration)")
-                : new KafkaResetRequest(groups, named.Length == 1, null, ConsumerGroupsReset.ParsePlan(fromFile, named), flags.Execute(parse), export);
+                : new KafkaResetRequest(named, named.Length == 1, null, ConsumerGroupsReset.ParsePlan(fromFile, named), flags.Execute(parse), export);
         }
 
         if (flags.Topics(parse).Length == 0 && !flags.AllTopics(parse))
@@ -194,6 +195,6 @@ internal static class KafkaConsumerGroupsTool
             throw CliException.Usage("One of the reset scopes should be defined: --all-topics, --topic.");
         }
 
-        return new KafkaResetRequest(groups, named.Length == 1, flags.Read(parse), null, flags.Execute(parse), export);
+        return new KafkaResetRequest(named, named.Length == 1, flags.Read(parse), null, flags.Execute(parse), export);
     }
 }
