@@ -92,7 +92,7 @@ public sealed class GroupCommandTests(BrokerFixture fixture) : IClassFixture<Bro
         Assert.Contains(group, (await SamsaCli.ScriptAsync("kafka-consumer-groups.sh", null, "--bootstrap-server", B, "--list")).Lines);
 
         var described = await SamsaCli.ScriptAsync("kafka-consumer-groups.sh", null, "--bootstrap-server", B, "--describe", "--group", group);
-        Assert.Contains($"Consumer group '{group}' has no active members.", described.Stdout);
+        Assert.Contains($"Consumer group '{group}' has no active members.", described.Stderr);
         Assert.Matches(@"(?m)^GROUP\s+TOPIC\s+PARTITION\s+CURRENT-OFFSET\s+LOG-END-OFFSET\s+LAG\s+CONSUMER-ID\s+HOST\s+CLIENT-ID$", described.Stdout);
         Assert.Matches($@"(?m)^{group}\s+{topic}\s+0\s+2\s+5\s+3\s+-\s+-\s+-$", described.Stdout);
 

@@ -2,27 +2,41 @@ using System.CommandLine;
 using Samsa.Cli.Common;
 using Samsa.Cli.Groups;
 using Samsa.Client.Admin;
+using Samsa.Client.Configuration;
 
 namespace Samsa.Cli.Compat;
 
-/// <summary><c>kafka-consumer-groups.sh</c>: --list, --describe (offsets, --members, --state), --reset-offsets, --delete, --delete-offsets.</summary>
+/// <summary>
+/// <c>kafka-consumer-groups.sh</c>: --list, --describe (--offsets, --members, --state, --verbose), --reset-offsets
+/// (every strategy, --from-file, --export), --delete, --delete-offsets. As in Kafka, what happens to a group (it does
+/// not exist, is active, could not be deleted) is reported in the output and the exit code stays 0; bad flags are
+/// usage errors.
+/// </summary>
 internal static class KafkaConsumerGroupsTool
 {
+    private const string ResetWarning =
+        "WARN: No action will be performed as the --execute option is missing.In a future major release, the default behavior of this command will be to prompt the user before executing the reset rather than doing a dry run. You should add the --dry-run option explicitly if you are scripting this command and want to keep the current default behavior without prompting.";
+
     public static Command Create()
     {
         var (command, options) = ClientOptions.Command("kafka-consumer-groups", "kafka-consumer-groups.sh", withOutput: false);
-        var list = KafkaTools.Flag("list", "List groups");
-        var describe = KafkaTools.Flag("describe", "Describe groups");
-        var reset = KafkaTools.Flag("reset-offsets", "Reset offsets");
-        var delete = KafkaTools.Flag("delete", "Delete groups");
-        var deleteOffsets = KafkaTools.Flag("delete-offsets", "Delete offsets");
+        var list = KafkaTools.Flag("list", "List consumer groups");
+        var describe = KafkaTools.Flag("describe", "Describe groups: offsets and lag (the default), --members or --state; more columns with --verbose");
+        var reset = KafkaTools.Flag("reset-offsets", "Reset offsets of inactive groups: a plan (--dry-run, the default) or --execute; --export prints it as CSV");
+        var delete = KafkaTools.Flag("delete", "Delete groups (--group, repeatable, or --all-groups)");
+        var deleteOffsets = KafkaTools.Flag("delete-offsets", "Delete a group's offsets for --topic t or t:0,1");
         var group = new Option<string[]>("--group") { Description = "Group id; repeatable", Arity = ArgumentArity.ZeroOrMore };
-        var allGroups = KafkaTools.Flag("all-groups", "Every group");
-        var members = KafkaTools.Flag("members", "Describe members");
-        var state = KafkaTools.Flag("state", "Describe state");
-        var offsets = KafkaTools.Flag("offsets", "Describe offsets (the default)");
+        var allGroups = KafkaTools.Flag("all-groups", "Every consumer group");
+        var members = KafkaTools.Flag("members", "With --describe: the members");
+        var state = new Option<string?>("--state") { Description = "With --describe: the group's state; with --list: a STATE column, optionally only these states (stable,empty)", Arity = ArgumentArity.ZeroOrOne };
+        var type = new Option<string?>("--type") { Description = "With --list: a TYPE column, optionally only these types (classic,consumer)", Arity = ArgumentArity.ZeroOrOne };
+        var offsets = KafkaTools.Flag("offsets", "With --describe: offsets and lag (the default)");
+        var timeout = new Option<long?>("--timeout") { Description = "Milliseconds each admin call may take (the group's state, offsets, ...); default 15000, where Kafka's is 5000" };
+        var fromFile = new Option<string?>("--from-file") { Description = "Reset to the offsets in a CSV file: topic,partition,offset (or group,topic,partition,offset)" };
+        var export = KafkaTools.Flag("export", "With --reset-offsets: print the plan as CSV for --from-file instead of a table");
+        var validateRegex = new Option<string?>("--validate-regex") { Description = "Check a subscription regex as Samsa's broker compiles it (.NET syntax, whole topic name), not Kafka's RE2" };
         var resetFlags = new ResetFlags();
-        foreach (var option in (Option[])[list, describe, reset, delete, deleteOffsets, group, allGroups, members, state, offsets])
+        foreach (var option in (Option[])[list, describe, reset, delete, deleteOffsets, group, allGroups, members, state, type, offsets, timeout, fromFile, export, validateRegex])
         {
             command.Options.Add(option);
         }
@@ -30,96 +44,157 @@ internal static class KafkaConsumerGroupsTool
         resetFlags.AddTo(command);
         Run.Action(command, async (parse, ct) =>
         {
-            var action = KafkaTools.Action(parse, (list, "list"), (describe, "describe"), (reset, "reset-offsets"), (delete, "delete"), (deleteOffsets, "delete-offsets"));
-            await using var admin = Admin.Create(options, parse);
-            if (action == "list")
+            (Option<bool>, string)[] actions = [(list, "list"), (describe, "describe"), (reset, "reset-offsets"), (delete, "delete"), (deleteOffsets, "delete-offsets")];
+            if (parse.GetValue(validateRegex) is { } regex)
             {
-                foreach (var g in await admin.ListGroupsAsync(ct: ct))
-                {
-                    System.Console.Out.WriteLine(g.GroupId);
-                }
-
+                Console.Out.WriteLine(actions.Any(a => parse.GetValue(a.Item1))
+                    ? throw CliException.Usage("give exactly one of --list, --describe, --reset-offsets, --delete, --delete-offsets, --validate-regex")
+                    : ValidateRegex(regex));
                 return 0;
             }
 
-            var groups = parse.GetValue(allGroups) ? [.. (await admin.ListGroupsAsync(ct: ct)).Select(g => g.GroupId)] : parse.GetValue(group) ?? [];
-            if (groups.Length == 0)
+            var action = KafkaTools.Action(parse, actions);
+            var named = parse.GetValue(group) ?? [];
+            var all = parse.GetValue(allGroups);
+            CheckScope(action, named, all, resetFlags.Topics(parse).Length > 0);
+            var given = (Option o) => parse.GetResult(o) is { Implicit: false };
+            CheckSubActions(action, given(members), given(offsets), given(state), parse.GetValue(state), given(type));
+            var resetRequest = action == "reset-offsets" ? ResetRequestOf(parse, resetFlags, parse.GetValue(fromFile), parse.GetValue(export), named) : null;
+            await using var admin = CreateAdmin(options, parse, parse.GetValue(timeout));
+            IReadOnlyList<string> groups = all ? [.. (await ConsumerGroupsListAndDelete.ConsumerGroupsAsync(admin, ct)).Select(g => g.GroupId)] : named;
+            switch (action)
             {
-                throw CliException.Usage($"--{action} needs --group (or --all-groups)");
+                case "list":
+                    await ConsumerGroupsListAndDelete.ListAsync(admin, (given(state), parse.GetValue(state)), (given(type), parse.GetValue(type)), ct);
+                    break;
+                case "describe":
+                    var view = parse.GetValue(members) ? "members" : given(state) ? "state" : "offsets";
+                    await ConsumerGroupsDescribe.RunAsync(admin, groups, view, parse.GetValue(Run.Verbose), ct);
+                    break;
+                case "reset-offsets":
+                    await ConsumerGroupsReset.RunAsync(admin, resetRequest! with { Groups = groups }, ct);
+                    break;
+                case "delete":
+                    await ConsumerGroupsListAndDelete.DeleteAsync(admin, groups, ct);
+                    break;
+                default:
+                    await ConsumerGroupsListAndDelete.DeleteOffsetsAsync(admin, named[0], resetFlags.Topics(parse), ct);
+                    break;
             }
 
-            var view = parse.GetValue(members) ? "members" : parse.GetValue(state) ? "state" : "offsets";
-            return action switch
-            {
-                "describe" => await DescribeAsync(admin, groups, view, ct),
-                "reset-offsets" => await ResetAsync(admin, groups, resetFlags.Read(parse), ct),
-                "delete" => await DeleteAsync(admin, groups, ct),
-                _ => await DeleteOffsetsAsync(admin, groups[0], resetFlags, parse, ct),
-            };
+            return 0;
         });
         return command;
     }
 
-    private static async Task<int> DescribeAsync(KafkaAdminClient admin, string[] groups, string view, CancellationToken ct)
+    /// <summary>Kafka's verdict lines, for the .NET regex engine the broker matches subscriptions with.</summary>
+    private static string ValidateRegex(string pattern)
     {
-        foreach (var groupId in groups)
+        try
         {
-            var state = await GroupState.LoadAsync(admin, groupId, ct);
-            System.Console.Out.WriteLine();
-            if (!state.IsActive && view != "state")
-            {
-                System.Console.Out.WriteLine($"Consumer group '{groupId}' has no active members.");
-                System.Console.Out.WriteLine();
-            }
-
-            var table = view switch
-            {
-                "members" => GroupDescribeCommand.Members(state),
-                "state" => new Table("state", "GROUP", "COORDINATOR (ID)", "ASSIGNMENT-STRATEGY", "STATE", "#MEMBERS")
-                    .Add(groupId, $"({state.Description.Coordinator})", state.Description.Protocol, state.Description.State, state.Description.Members.Count),
-                _ => GroupDescribeCommand.Offsets(state),
-            };
-            System.Console.Out.Write(Printer.ToText(table));
+            _ = new System.Text.RegularExpressions.Regex(pattern, System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+            return $"The regular expression `{pattern}` is valid.";
         }
-
-        return 0;
+        catch (System.Text.RegularExpressions.RegexParseException e)
+        {
+            return $"The regular expression `{pattern}` is invalid: {e.Error} at position {e.Offset}.";
+        }
     }
 
-    private static async Task<int> ResetAsync(KafkaAdminClient admin, string[] groups, ResetRequest request, CancellationToken ct)
+    private static KafkaAdminClient CreateAdmin(ClientOptions options, ParseResult parse, long? timeoutMs)
     {
-        foreach (var groupId in groups)
+        var config = options.Config<AdminClientConfig>(parse);
+        if (timeoutMs is { } ms)
         {
-            System.Console.Out.WriteLine();
-            System.Console.Out.Write(Printer.ToText(await GroupResetOffsetsCommand.RunAsync(admin, groupId, request, ct)));
+            config.DefaultApiTimeoutMs = ms is > 0 and <= int.MaxValue ? (int)ms : throw CliException.Usage($"--timeout: {ms} is not a positive number of milliseconds");
+            config.RequestTimeoutMs = Math.Min(config.RequestTimeoutMs, config.DefaultApiTimeoutMs);
         }
 
-        return 0;
+        return new KafkaAdminClient(config);
     }
 
-    private static async Task<int> DeleteAsync(KafkaAdminClient admin, string[] groups, CancellationToken ct)
+    /// <summary>Which groups and topics each action takes, with Kafka's messages.</summary>
+    private static void CheckScope(string action, string[] named, bool all, bool topics)
     {
-        (await admin.DeleteGroupsAsync(groups, ct)).ThrowIfAnyFailed();
-        System.Console.Out.WriteLine($"Deletion of requested consumer groups ({string.Join(", ", groups.Select(g => $"'{g}'"))}) was successful.");
-        return 0;
+        if (named.Length > 0 && all)
+        {
+            throw CliException.Usage("Option \"[group]\" can't be used with option \"[all-groups]\"");
+        }
+
+        if (action == "list" && (named.Length > 0 || all))
+        {
+            throw CliException.Usage($"Option \"[{(all ? "all-groups" : "group")}]\" can't be used with option \"[list]\"");
+        }
+
+        if (action is "describe" or "delete" or "reset-offsets" && named.Length == 0 && !all)
+        {
+            throw CliException.Usage($"Option [{action}] takes one of these options: [all-groups], [group]");
+        }
+
+        if (action == "delete" && topics)
+        {
+            throw CliException.Usage("The consumer does not support topic-specific offset deletion from a consumer group.");
+        }
+
+        if (action == "delete-offsets" && (named.Length == 0 || all || !topics))
+        {
+            throw CliException.Usage("Option [delete-offsets] takes the following options: [group], [topic]");
+        }
+
+        if (action == "describe" && topics)
+        {
+            throw CliException.Usage("Option \"[topic]\" can't be used with option \"[describe]\"");
+        }
     }
 
-    private static async Task<int> DeleteOffsetsAsync(KafkaAdminClient admin, string groupId, ResetFlags flags, ParseResult parse, CancellationToken ct)
+    private static void CheckSubActions(string action, bool members, bool offsets, bool state, string? stateValue, bool type)
     {
-        var topics = flags.Topics(parse);
-        if (topics.Length == 0)
+        if ((members || offsets) && action != "describe")
         {
-            throw CliException.Usage("--delete-offsets needs --topic");
+            throw CliException.Usage($"Option [{(members ? "members" : "offsets")}] can only be used with [describe]");
         }
 
-        var results = await admin.DeleteConsumerGroupOffsetsAsync(groupId, await TopicPartitions.ResolveAsync(admin, topics, ct), ct);
-        var table = new Table("offsets", "TOPIC", "PARTITION", "STATUS");
-        foreach (var r in results)
+        if ((state && action is not ("describe" or "list")) || (type && action != "list"))
         {
-            table.Add(r.Partition.Topic, r.Partition.Partition, r.Error is null ? "Successful" : $"Error: {r.Error.ErrorName}");
+            throw CliException.Usage(type && action != "list" ? "Option [type] can only be used with [list]" : "Option [state] can only be used with [describe] or [list]");
         }
 
-        System.Console.Out.Write(Printer.ToText(table));
-        results.ThrowIfAnyFailed();
-        return 0;
+        if (action == "describe" && (members ? 1 : 0) + (offsets ? 1 : 0) + (state ? 1 : 0) > 1)
+        {
+            throw CliException.Usage("Option [describe] takes at most one of these options: [members], [offsets], [state]");
+        }
+
+        if (action == "describe" && stateValue is not null)
+        {
+            throw CliException.Usage("Option [describe] does not take a value for [state]");
+        }
+    }
+
+    /// <summary>The reset asked for, checked before connecting; its groups are filled in once --all-groups is listed.</summary>
+    private static KafkaResetRequest ResetRequestOf(ParseResult parse, ResetFlags flags, string? fromFile, bool export, string[] named)
+    {
+        if (flags.DryRun(parse) && flags.Execute(parse))
+        {
+            throw CliException.Usage("Option [reset-offsets] only accepts one of [execute] and [dry-run]");
+        }
+
+        if (!flags.DryRun(parse) && !flags.Execute(parse))
+        {
+            Console.Error.WriteLine(ResetWarning);
+        }
+
+        if (fromFile is not null)
+        {
+            return flags.AnyStrategy(parse)
+                ? throw CliException.Usage("Option [from-file] can't be used with another reset scenario (--to-earliest, --to-latest, --to-current, --to-offset, --shift-by, --to-datetime, --by-duration)")
+                : new KafkaResetRequest(named, named.Length == 1, null, ConsumerGroupsReset.ParsePlan(fromFile, named), flags.Execute(parse), export);
+        }
+
+        if (flags.Topics(parse).Length == 0 && !flags.AllTopics(parse))
+        {
+            throw CliException.Usage("One of the reset scopes should be defined: --all-topics, --topic.");
+        }
+
+        return new KafkaResetRequest(named, named.Length == 1, flags.Read(parse), null, flags.Execute(parse), export);
     }
 }

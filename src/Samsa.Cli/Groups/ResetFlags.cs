@@ -31,6 +31,17 @@ internal sealed class ResetFlags
 
     public string[] Topics(ParseResult parse) => parse.GetValue(_topics) ?? [];
 
+    public bool AllTopics(ParseResult parse) => parse.GetValue(_allTopics);
+
+    public bool DryRun(ParseResult parse) => parse.GetValue(_dryRun);
+
+    public bool Execute(ParseResult parse) => parse.GetValue(_execute);
+
+    /// <summary>Whether a strategy flag is given (kafka-consumer-groups' --from-file excludes them all).</summary>
+    public bool AnyStrategy(ParseResult parse) =>
+        parse.GetValue(_earliest) || parse.GetValue(_latest) || parse.GetValue(_current) || parse.GetValue(_offset) is not null
+        || parse.GetValue(_shift) is not null || parse.GetValue(_datetime) is not null || parse.GetValue(_duration) is not null;
+
     public ResetRequest Read(ParseResult parse)
     {
         var topics = parse.GetValue(_topics) ?? [];
