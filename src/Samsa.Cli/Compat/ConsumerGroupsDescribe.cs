@@ -1,4 +1,5 @@
 using System.Globalization;
+using Samsa.Cli.Groups;
 using Samsa.Client;
 using Samsa.Client.Admin;
 
@@ -25,7 +26,7 @@ internal static class ConsumerGroupsDescribe
                     PrintState(await ConsumerGroupInfo.DescribeAsync(admin, groupId, ct), await CoordinatorsAsync(admin, ct), verbose);
                     break;
                 default:
-                    PrintOffsets(await ConsumerGroupSnapshot.LoadAsync(admin, groupId, ct), verbose);
+                    PrintOffsets(await GroupState.LoadAsync(admin, groupId, ct), verbose);
                     break;
             }
         }
@@ -50,7 +51,7 @@ internal static class ConsumerGroupsDescribe
         return rows > 0;
     }
 
-    private static void PrintOffsets(ConsumerGroupSnapshot snapshot, bool verbose)
+    private static void PrintOffsets(GroupState snapshot, bool verbose)
     {
         var rows = OffsetRows(snapshot);
         if (!ShouldPrint(snapshot.Group, rows.Count))
@@ -74,7 +75,7 @@ internal static class ConsumerGroupsDescribe
     }
 
     /// <summary>Rows of group, topic, partition, leader epoch, offset, log end, lag, consumer, host, client: assigned partitions first (members with the most first), then the rest.</summary>
-    private static List<string[]> OffsetRows(ConsumerGroupSnapshot s)
+    private static List<string[]> OffsetRows(GroupState s)
     {
         var rows = new List<string[]>();
         var assigned = new HashSet<TopicPartition>();
@@ -88,7 +89,7 @@ internal static class ConsumerGroupsDescribe
         return rows;
     }
 
-    private static string[] OffsetRow(ConsumerGroupSnapshot s, TopicPartition tp, string consumer, string host, string client)
+    private static string[] OffsetRow(GroupState s, TopicPartition tp, string consumer, string host, string client)
     {
         long? offset = s.Committed.TryGetValue(tp, out var c) ? c.Offset : null;
         long? end = s.LogEnd.TryGetValue(tp, out var e) ? e : null;

@@ -40,7 +40,7 @@ internal static class ConsumerGroupsReset
 
     private static async Task<IReadOnlyDictionary<TopicPartition, long>> ResetInactiveAsync(KafkaAdminClient admin, string groupId, KafkaResetRequest request, CancellationToken ct)
     {
-        var committed = (await ConsumerGroupSnapshot.CommittedAsync(admin, groupId, ct)).ToDictionary(c => c.Key, c => c.Value.Offset);
+        var committed = (await GroupState.CommittedAsync(admin, groupId, ct)).ToDictionary(c => c.Key, c => c.Value.Offset);
         IReadOnlyDictionary<TopicPartition, long> plan;
         if (request.FromFile is { } file)
         {

@@ -19,6 +19,11 @@ internal static class GroupDescribeCommand
             var groupId = parse.GetValue(group)!;
             await using var admin = Admin.Create(options, parse);
             var state = await GroupState.LoadAsync(admin, groupId, ct);
+            if (state.DoesNotExist)
+            {
+                throw new CliException($"consumer group '{groupId}' does not exist; list groups with 'samsa group list'");
+            }
+
             Printer.Print(options.Format(parse), Summary(state), Offsets(state), Members(state));
             return 0;
         });
@@ -27,10 +32,10 @@ internal static class GroupDescribeCommand
 
     public static Table Summary(GroupState state)
     {
-        var d = state.Description;
+        var g = state.Group;
         var totalLag = state.Partitions.Sum(p => state.Lag(p) ?? 0);
         return new Table("group", "GROUP", "STATE", "PROTOCOL", "MEMBERS", "TOTAL-LAG", "COORDINATOR")
-            .Add(d.GroupId, d.State, d.Protocol, d.Members.Count, totalLag, d.Coordinator);
+            .Add(g.GroupId, g.State, g.Assignor, g.Members.Count, totalLag, g.Coordinator);
     }
 
     /// <summary>Kafka's columns, in Kafka's order.</summary>
@@ -41,10 +46,10 @@ internal static class GroupDescribeCommand
         {
             var owner = state.Owner(tp);
             table.Add(
-                state.Description.GroupId, tp.Topic, tp.Partition,
-                state.Committed.TryGetValue(tp, out var c) ? c : null,
+                state.Group.GroupId, tp.Topic, tp.Partition,
+                state.Committed.TryGetValue(tp, out var c) ? c.Offset : null,
                 state.LogEnd.TryGetValue(tp, out var e) ? e : null,
-                state.Lag(tp), owner?.MemberId, owner?.ClientHost, owner?.ClientId);
+                state.Lag(tp), owner?.MemberId, owner?.Host, owner?.ClientId);
         }
 
         return table;
@@ -53,9 +58,9 @@ internal static class GroupDescribeCommand
     public static Table Members(GroupState state)
     {
         var table = new Table("members", "GROUP", "CONSUMER-ID", "HOST", "CLIENT-ID", "#PARTITIONS", "ASSIGNMENT");
-        foreach (var m in state.Description.Members)
+        foreach (var m in state.Group.Members)
         {
-            table.Add(state.Description.GroupId, m.MemberId, m.ClientHost, m.ClientId, m.Assignment.Count, string.Join(',', m.Assignment));
+            table.Add(state.Group.GroupId, m.MemberId, m.Host, m.ClientId, m.Assignment.Count, string.Join(',', m.Assignment));
         }
 
         return table;

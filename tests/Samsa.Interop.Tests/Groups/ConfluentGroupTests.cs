@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Text.Json;
 using Confluent.Kafka;
 
 namespace Samsa.Interop.Tests.Groups;
@@ -148,6 +149,14 @@ public sealed class ConfluentGroupTests(GroupBrokerFixture fixture) : IClassFixt
 
         Assert.Empty(one.Assignment.Intersect(two.Assignment));
         Assert.Equal(300, processed.Distinct().Count());
+
+        // The CLI describes a KIP-848 group with ConsumerGroupDescribe; the classic describe would call it Dead.
+        var described = (await ClientProcess.RunAsync(SamsaBroker.Binary, ["group", "describe", group, "-b", Broker.BootstrapServers, "-o", "json"])).EnsureSuccess();
+        using var json = JsonDocument.Parse(described.Stdout);
+        Assert.Equal("Stable", json.RootElement.GetProperty("group")[0].GetProperty("state").GetString());
+        var members = json.RootElement.GetProperty("members").EnumerateArray().ToList();
+        Assert.Equal(2, members.Count);
+        Assert.All(members, m => Assert.Equal(3, m.GetProperty("#partitions").GetInt32()));
     }
 
     internal static bool Covers(IReadOnlyList<GroupMember> members, int partitions)

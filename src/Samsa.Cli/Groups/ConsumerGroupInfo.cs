@@ -1,12 +1,11 @@
-using Samsa.Cli.Groups;
 using Samsa.Client;
 using Samsa.Client.Admin;
 using Samsa.Client.Errors;
 using Samsa.Protocol.Errors;
 
-namespace Samsa.Cli.Compat;
+namespace Samsa.Cli.Groups;
 
-/// <summary>A member as kafka-consumer-groups.sh shows it, from either group protocol; epochs only for KIP-848 groups.</summary>
+/// <summary>A group member from either group protocol; epochs and target assignments only for KIP-848 groups.</summary>
 internal sealed record ConsumerGroupMemberInfo(
     string MemberId, string? InstanceId, string ClientId, string Host, IReadOnlyList<TopicPartition> Assignment, int? Epoch, IReadOnlyList<TopicPartition> TargetAssignment);
 
@@ -54,23 +53,4 @@ internal sealed record ConsumerGroupInfo(
         var members = d.Members.Select(m => new ConsumerGroupMemberInfo(m.MemberId, m.GroupInstanceId, m.ClientId, m.ClientHost, m.Assignment, null, []));
         return new ConsumerGroupInfo(d.GroupId, d.State, d.Protocol, d.Coordinator, [.. members], null, null);
     }
-}
-
-/// <summary>A group with its committed offsets (and their leader epochs) and the log-end offsets of those partitions.</summary>
-internal sealed record ConsumerGroupSnapshot(
-    ConsumerGroupInfo Group, IReadOnlyDictionary<TopicPartition, CommittedOffset> Committed, IReadOnlyDictionary<TopicPartition, long> LogEnd)
-{
-    public static async Task<ConsumerGroupSnapshot> LoadAsync(KafkaAdminClient admin, string groupId, CancellationToken ct)
-    {
-        var group = await ConsumerGroupInfo.DescribeAsync(admin, groupId, ct);
-        var committed = await CommittedAsync(admin, groupId, ct);
-        var partitions = committed.Keys.Concat(group.Members.SelectMany(m => m.Assignment)).Distinct().ToList();
-        return new ConsumerGroupSnapshot(group, committed, await GroupState.LogEndAsync(admin, partitions, ct));
-    }
-
-    /// <summary>The partitions the group has a committed offset for (OffsetFetch answers -1 for none).</summary>
-    public static async Task<Dictionary<TopicPartition, CommittedOffset>> CommittedAsync(KafkaAdminClient admin, string groupId, CancellationToken ct) =>
-        (await admin.ListConsumerGroupOffsetsAsync(groupId, ct: ct))
-            .Where(c => c.Value.Error is null && c.Value.Offset >= 0)
-            .ToDictionary(c => c.Key, c => c.Value);
 }
