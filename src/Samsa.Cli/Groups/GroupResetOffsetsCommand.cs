@@ -31,15 +31,13 @@ internal static class GroupResetOffsetsCommand
     /// <summary>Plans the reset, executes it when asked; the plan as Kafka's tool prints it.</summary>
     public static async Task<Table> RunAsync(KafkaAdminClient admin, string groupId, ResetRequest request, CancellationToken ct)
     {
-        var description = (await admin.DescribeGroupsAsync([groupId], ct)).ThrowIfAnyFailed()[0];
-        if (request.Execute && description.Members.Count > 0)
+        var group = await ConsumerGroupInfo.DescribeAsync(admin, groupId, ct);
+        if (request.Execute && group.Members.Count > 0)
         {
-            throw new CliException($"offsets can only be reset while group '{groupId}' is inactive, but it is {description.State} with {description.Members.Count} member(s); stop its consumers first");
+            throw new CliException($"offsets can only be reset while group '{groupId}' is inactive, but it is {group.State} with {group.Members.Count} member(s); stop its consumers first");
         }
 
-        var committed = (await admin.ListConsumerGroupOffsetsAsync(groupId, ct: ct))
-            .Where(c => c.Value.Error is null && c.Value.Offset >= 0)
-            .ToDictionary(c => c.Key, c => c.Value.Offset);
+        var committed = (await GroupState.CommittedAsync(admin, groupId, ct)).ToDictionary(c => c.Key, c => c.Value.Offset);
         List<TopicPartition> partitions = request.AllTopics
             ? [.. committed.Keys]
             : await TopicPartitions.ResolveAsync(admin, request.Topics, ct);

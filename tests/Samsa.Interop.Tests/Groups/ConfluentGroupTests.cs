@@ -157,6 +157,10 @@ public sealed class ConfluentGroupTests(GroupBrokerFixture fixture) : IClassFixt
         var members = json.RootElement.GetProperty("members").EnumerateArray().ToList();
         Assert.Equal(2, members.Count);
         Assert.All(members, m => Assert.Equal(3, m.GetProperty("#partitions").GetInt32()));
+
+        var reset = await ClientProcess.RunAsync(SamsaBroker.Binary, ["group", "reset-offsets", group, "--topic", topic, "--to-earliest", "--execute", "-b", Broker.BootstrapServers]);
+        Assert.NotEqual(0, reset.ExitCode);
+        Assert.Contains("can only be reset while group", reset.Stderr);
     }
 
     internal static bool Covers(IReadOnlyList<GroupMember> members, int partitions)
