@@ -35,12 +35,15 @@ internal sealed class ProducerLoad
         var load = new ProducerLoad();
         var payload = new byte[settings.RecordSize];
         Random.Shared.NextBytes(payload);
-        var progress = new Progress("sent");
         var sent = 0L;
-        var deadline = settings.Duration is { } d ? Stopwatch.GetTimestamp() + (long)(d.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
         var limit = settings.Records ?? long.MaxValue;
+        Progress progress;
         await using (var producer = new KafkaProducer(config))
         {
+            // Learning the topic's leaders is set-up, not produce latency: the first records would otherwise wait for it.
+            await throttle.Stay(new ValueTask(producer.GetPartitionCountAsync(settings.Topic, ct)));
+            progress = new Progress("sent");
+            var deadline = settings.Duration is { } d ? Stopwatch.GetTimestamp() + (long)(d.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
             var clock = new SendClock(load, settings.Throughput > 0);
             while (sent < limit && ((sent & 255) != 0 || Stopwatch.GetTimestamp() < deadline))
             {

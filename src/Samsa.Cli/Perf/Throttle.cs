@@ -11,7 +11,7 @@ namespace Samsa.Cli.Perf;
 internal sealed class Throttle(double perSecond)
 {
     private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(1);
-    private readonly long _start = Stopwatch.GetTimestamp();
+    private long _start;
 
     public bool Paces => perSecond > 0;
 
@@ -40,6 +40,11 @@ internal sealed class Throttle(double perSecond)
         if (!Paces)
         {
             return;
+        }
+
+        if (_start == 0)
+        {
+            _start = Stopwatch.GetTimestamp(); // the pace is kept from the first record on
         }
 
         var due = TimeSpan.FromSeconds(done / perSecond);
