@@ -12,12 +12,7 @@ public sealed class KafkaTopicsAndConfigsScriptTests(BrokerFixture fixture) : IC
 {
     private string B => fixture.Bootstrap;
 
-    private static async Task<CliResult> OkAsync(string script, params string[] args)
-    {
-        var result = await SamsaCli.ScriptAsync(script, null, args);
-        Assert.True(result.ExitCode == 0, $"{script} {string.Join(' ', args)}: {result}");
-        return result;
-    }
+    private static Task<CliResult> OkAsync(string script, params string[] args) => SamsaCli.ScriptOkAsync(script, null, args);
 
     private static async Task<CliResult> FailsAsync(int exitCode, string expected, string script, params string[] args)
     {

@@ -29,6 +29,14 @@ public static class SamsaCli
     public static Task<CliResult> ScriptAsync(string script, string? stdin, params string[] args) =>
         StartAsync("bash", [Path.Combine(RepoRoot, "bin", script), .. args], stdin);
 
+    /// <summary>Runs bin/<paramref name="script"/> and asserts success.</summary>
+    public static async Task<CliResult> ScriptOkAsync(string script, string? stdin, params string[] args)
+    {
+        var result = await ScriptAsync(script, stdin, args);
+        Assert.True(result.ExitCode == 0, $"{script} {string.Join(' ', args)}: {result}");
+        return result;
+    }
+
     /// <summary>Runs and asserts success, returning standard output.</summary>
     public static async Task<CliResult> OkAsync(params string[] args)
     {
