@@ -161,7 +161,7 @@ public sealed class KafkaConsoleAndPerfScriptTests(BrokerFixture fixture) : ICla
         Assert.Matches(new Regex(@"(?m)^consumer-fetch-manager-metrics:records-consumed-total:\{client-id=perf-consumer-client\} +: 2000\.000$"), summary.Stdout);
 
         var late = await OkAsync("kafka-consumer-perf-test.sh", null, "--bootstrap-server", B, "--topic", topic, "--messages", "10", "--from-latest", "--timeout", "500", "--hide-header");
-        Assert.Equal("WARNING: Exiting before consuming the expected number of messages: timeout (500 ms) exceeded. You can use the --timeout option to increase the timeout.", late.Lines[0]);
+        Assert.Equal("WARNING: Exiting before consuming the expected number of messages: timeout (500 ms) exceeded. Raise --timeout to wait longer.", late.Lines[0]);
         Assert.Equal("0", late.Lines[1].Split(", ")[4]);
     }
 }

@@ -39,10 +39,10 @@ internal sealed class KafkaConfigsFlags
 
     public Option<string?> AddConfig { get; } = new("--add-config")
     {
-        Description = "Key Value pairs of configs to add. Square brackets can be used to group values which contain commas: 'k1=v1,k2=[v1,v2,v2],k3=v3'.",
+        Description = "Configs to set, k=v,k=v; put a value that holds commas in brackets: k=[a,b]",
     };
 
-    public Option<string?> AddConfigFile { get; } = new("--add-config-file") { Description = "Path to a properties file with configs to add." };
+    public Option<string?> AddConfigFile { get; } = new("--add-config-file") { Description = "Properties file of configs to set" };
 
     public Option<string[]> DeleteConfig { get; } = Many("--delete-config", "config keys to remove 'k1,k2'");
 
@@ -55,11 +55,11 @@ internal sealed class KafkaConfigsFlags
     [
         (new("--topic") { Description = "The topic's name." }, TopicsType),
         (new("--client") { Description = "The client's ID." }, ClientsType),
-        (new("--user") { Description = "The user's principal name." }, UsersType),
+        (new("--user") { Description = "User principal (quotas: not in Samsa yet)" }, UsersType),
         (new("--broker") { Description = "The broker's ID." }, BrokersType),
-        (new("--broker-logger") { Description = "The broker's ID for its logger config." }, BrokerLoggersType),
+        (new("--broker-logger") { Description = "Broker id whose loggers to show or change" }, BrokerLoggersType),
         (new("--ip") { Description = "The IP address." }, IpsType),
-        (new("--client-metrics") { Description = "The client metrics config resource name." }, ClientMetricsType),
+        (new("--client-metrics") { Description = "Client-metrics resource name" }, ClientMetricsType),
         (new("--group") { Description = "The group's ID." }, GroupsType),
     ];
 

@@ -106,7 +106,7 @@ internal static class KafkaConsoleConsumerTool
         var start = offset?.ToLowerInvariant() ?? (fromBeginning ? "earliest" : "latest");
         if (start is not ("earliest" or "latest") && !long.TryParse(start, NumberStyles.None, CultureInfo.InvariantCulture, out _))
         {
-            throw CliException.Usage($"The provided offset value '{offset}' is incorrect. Valid values are 'earliest', 'latest', or a non-negative long.");
+            throw CliException.Usage($"--offset '{offset}' is not valid: give earliest, latest or a non-negative offset");
         }
 
         return new ConsoleConsumerPlan(topic is null ? null : [topic], include, group, partition, start, fromBeginning, null, null, false);
@@ -117,7 +117,7 @@ internal static class KafkaConsoleConsumerTool
     {
         var given = new[] { flag, file.GetValueOrDefault("group.id"), extra.GetValueOrDefault("group.id") }.OfType<string>().Distinct().ToList();
         return given.Count <= 1 ? given.FirstOrDefault()
-            : throw CliException.Usage($"The group ids provided in different places (directly using '--group', via '--consumer-property', or via '--consumer.config') do not match. Detected group ids: {string.Join(", ", given.Select(g => $"'{g}'"))}");
+            : throw CliException.Usage($"--group, --consumer-property group.id and --consumer.config name different groups: {string.Join(", ", given.Select(g => $"'{g}'"))}");
     }
 
     /// <summary>auto.offset.reset: the setting if given (and not contradicting --from-beginning), else from --from-beginning.</summary>

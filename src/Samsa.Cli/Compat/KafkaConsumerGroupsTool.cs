@@ -14,8 +14,8 @@ namespace Samsa.Cli.Compat;
 /// </summary>
 internal static class KafkaConsumerGroupsTool
 {
-    private const string ResetWarning =
-        "WARN: No action will be performed as the --execute option is missing.In a future major release, the default behavior of this command will be to prompt the user before executing the reset rather than doing a dry run. You should add the --dry-run option explicitly if you are scripting this command and want to keep the current default behavior without prompting.";
+    // The line scripts look for; Kafka's tool goes on about future defaults, which are not Samsa's to announce.
+    private const string ResetWarning = "WARN: No action will be performed as the --execute option is missing. Add --dry-run to say so explicitly.";
 
     public static Command Create()
     {

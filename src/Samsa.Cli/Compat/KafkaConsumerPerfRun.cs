@@ -125,7 +125,7 @@ internal sealed class KafkaConsumerPerfRun : IRecordHandler
 
         if (_messages < _limit)
         {
-            await output.WriteLineAsync($"WARNING: Exiting before consuming the expected number of messages: timeout ({plan.TimeoutMs} ms) exceeded. You can use the --timeout option to increase the timeout.");
+            await output.WriteLineAsync($"WARNING: Exiting before consuming the expected number of messages: timeout ({plan.TimeoutMs} ms) exceeded. Raise --timeout to wait longer.");
         }
 
         return joinMs;

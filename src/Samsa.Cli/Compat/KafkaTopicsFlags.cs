@@ -21,22 +21,22 @@ internal sealed class KafkaTopicsFlags
 
     public Option<bool> Alter { get; } = KafkaTools.Flag("alter", "Alter the number of partitions and replica assignment." + UseKafkaConfigs);
 
-    public Option<string?> Topic { get; } = new("--topic") { Description = "The topic to create, alter, describe or delete. It also accepts a regular expression, except for --create option." };
+    public Option<string?> Topic { get; } = new("--topic") { Description = "Topic name; with --list, --describe, --alter and --delete a regular expression over whole names" };
 
-    public Option<string?> TopicId { get; } = new("--topic-id") { Description = "The topic-id to describe." };
+    public Option<string?> TopicId { get; } = new("--topic-id") { Description = "Describe the topic with this id" };
 
-    public Option<int?> Partitions { get; } = new("--partitions") { Description = "The number of partitions for the topic being created or altered." };
+    public Option<int?> Partitions { get; } = new("--partitions") { Description = "Partition count (with --create, or the new total with --alter)" };
 
-    public Option<int?> ReplicationFactor { get; } = new("--replication-factor") { Description = "The replication factor for each partition in the topic being created." };
+    public Option<int?> ReplicationFactor { get; } = new("--replication-factor") { Description = "Replicas per partition (with --create)" };
 
     public Option<string?> ReplicaAssignment { get; } = new("--replica-assignment")
     {
-        Description = "A list of manual partition-to-broker assignments for the topic being created or altered: broker:broker,broker:broker,...",
+        Description = "Replicas of each partition: brokers joined by colons, partitions by commas (1:2,2:3); with --create or --alter",
     };
 
     public Option<string[]> Config { get; } = new("--config")
     {
-        Description = "A topic configuration override (name=value) for the topic being created; repeatable. Only with --create." + UseKafkaConfigs,
+        Description = "name=value overriding a topic config; repeatable; only with --create" + UseKafkaConfigs,
         Arity = ArgumentArity.ZeroOrMore,
         AllowMultipleArgumentsPerToken = false,
     };
@@ -66,7 +66,7 @@ internal sealed class KafkaTopicsFlags
 
     public Option<int?> PartitionSizeLimit { get; } = new("--partition-size-limit-per-response")
     {
-        Description = "The maximum partition size to be included in one DescribeTopicPartitions response (a paging size: the output is the same).",
+        Description = "How many partitions one DescribeTopicPartitions answer may hold (paging only: the output is the same)",
     };
 
     public void AddTo(Command command)
@@ -89,7 +89,7 @@ internal sealed class KafkaTopicsFlags
         var given = Given(parse);
         if (given.Contains("delete-config"))
         {
-            Console.Error.WriteLine("delete-config option is no longer supported and deprecated since version 4.0. The config will be fully removed in future releases.");
+            Console.Error.WriteLine("--delete-config is ignored here, as in Kafka 4.0 and later; remove topic configs with kafka-configs.sh --alter --delete-config.");
         }
 
         CheckRequired(given, action);
