@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Samsa.Protocol.Records;
+using Samsa.Protocol.Tests.Records;
 using Xunit.Abstractions;
 
 namespace Samsa.Protocol.Tests.Interop;
@@ -47,11 +48,7 @@ public class KafkaPythonGoldenTests(ITestOutputHelper output)
     ];
 
     [Theory]
-    [InlineData(CompressionType.None)]
-    [InlineData(CompressionType.Gzip)]
-    [InlineData(CompressionType.Snappy)]
-    [InlineData(CompressionType.Lz4)]
-    [InlineData(CompressionType.Zstd)]
+    [MemberData(nameof(TestRecords.EveryCodec), MemberType = typeof(TestRecords))]
     public async Task Kafka_python_produce_requests_decode_re_encode_exactly_and_carry_the_records_it_was_given(CompressionType codec)
     {
         await using var broker = new CaptureBroker($"golden-python-{codec}".ToLowerInvariant());

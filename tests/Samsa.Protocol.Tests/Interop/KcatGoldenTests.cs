@@ -1,4 +1,5 @@
 using Samsa.Protocol.Records;
+using Samsa.Protocol.Tests.Records;
 using Xunit.Abstractions;
 
 namespace Samsa.Protocol.Tests.Interop;
@@ -25,11 +26,7 @@ public class KcatGoldenTests(ITestOutputHelper output)
     private static readonly (string Key, string Value)[] Headers = [("trace-id", "4bf92f3577b34da6"), ("tenant", "acme"), ("empty", ""), ("tenant", "again")];
 
     [Theory]
-    [InlineData(CompressionType.None)]
-    [InlineData(CompressionType.Gzip)]
-    [InlineData(CompressionType.Snappy)]
-    [InlineData(CompressionType.Lz4)]
-    [InlineData(CompressionType.Zstd)]
+    [MemberData(nameof(TestRecords.EveryCodec), MemberType = typeof(TestRecords))]
     public async Task Kcat_produce_requests_decode_re_encode_exactly_and_carry_the_records_kcat_was_given(CompressionType codec)
     {
         await using var broker = new CaptureBroker($"golden-kcat-{codec}".ToLowerInvariant());

@@ -11,11 +11,7 @@ namespace Samsa.Protocol.Tests.Records;
 public class AllocationTests
 {
     [Theory]
-    [InlineData(CompressionType.None)]
-    [InlineData(CompressionType.Gzip)]
-    [InlineData(CompressionType.Snappy)]
-    [InlineData(CompressionType.Lz4)]
-    [InlineData(CompressionType.Zstd)]
+    [MemberData(nameof(TestRecords.EveryCodec), MemberType = typeof(TestRecords))]
     public void Building_and_reading_records_allocates_nothing_per_record(CompressionType compression)
     {
         var options = new RecordBatchOptions { Compression = compression };

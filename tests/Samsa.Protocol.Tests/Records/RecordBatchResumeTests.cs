@@ -5,11 +5,7 @@ namespace Samsa.Protocol.Tests.Records;
 public class RecordBatchResumeTests
 {
     [Theory]
-    [InlineData(CompressionType.None)]
-    [InlineData(CompressionType.Gzip)]
-    [InlineData(CompressionType.Snappy)]
-    [InlineData(CompressionType.Lz4)]
-    [InlineData(CompressionType.Zstd)]
+    [MemberData(nameof(TestRecords.EveryCodec), MemberType = typeof(TestRecords))]
     public void Resuming_at_a_mark_reads_the_remaining_records_in_order(CompressionType compression)
     {
         var records = TestRecords.Random(seed: 7, count: 50);

@@ -62,11 +62,7 @@ public class RecordBatchRoundTripTests
     }
 
     [Theory]
-    [InlineData(CompressionType.None)]
-    [InlineData(CompressionType.Gzip)]
-    [InlineData(CompressionType.Snappy)]
-    [InlineData(CompressionType.Lz4)]
-    [InlineData(CompressionType.Zstd)]
+    [MemberData(nameof(TestRecords.EveryCodec), MemberType = typeof(TestRecords))]
     public void Null_and_empty_keys_values_and_header_values_stay_distinct(CompressionType compression)
     {
         var records = new List<TestRecord>
@@ -169,11 +165,7 @@ public class RecordBatchRoundTripTests
     }
 
     [Theory]
-    [InlineData(CompressionType.None)]
-    [InlineData(CompressionType.Gzip)]
-    [InlineData(CompressionType.Snappy)]
-    [InlineData(CompressionType.Lz4)]
-    [InlineData(CompressionType.Zstd)]
+    [MemberData(nameof(TestRecords.EveryCodec), MemberType = typeof(TestRecords))]
     public void Finishing_in_place_gives_the_bytes_writing_gives(CompressionType compression)
     {
         var options = new RecordBatchOptions { BaseOffset = 42, Compression = compression, PartitionLeaderEpoch = 3 };

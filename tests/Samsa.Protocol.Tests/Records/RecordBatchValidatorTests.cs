@@ -9,11 +9,7 @@ public class RecordBatchValidatorTests
     private static readonly RecordBatchValidationOptions DecodeAll = RecordBatchValidationOptions.Produce with { DecodeRecords = true };
 
     [Theory]
-    [InlineData(CompressionType.None)]
-    [InlineData(CompressionType.Gzip)]
-    [InlineData(CompressionType.Snappy)]
-    [InlineData(CompressionType.Lz4)]
-    [InlineData(CompressionType.Zstd)]
+    [MemberData(nameof(TestRecords.EveryCodec), MemberType = typeof(TestRecords))]
     public void A_producers_batch_is_valid_with_and_without_decoding(CompressionType compression)
     {
         var records = TestRecords.Random(3, 30);

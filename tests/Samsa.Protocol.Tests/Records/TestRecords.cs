@@ -37,6 +37,9 @@ internal sealed record TestRecord(long Offset, long Timestamp, byte[]? Key, byte
 
 internal static class TestRecords
 {
+    /// <summary>Every codec a record batch can use, for theories that must hold for each.</summary>
+    public static TheoryData<CompressionType> EveryCodec { get; } = [.. Enum.GetValues<CompressionType>()];
+
     /// <summary>Random records: null and empty keys and values, unicode header keys, null header values, mixed sizes.</summary>
     public static List<TestRecord> Random(int seed, int count, long baseOffset = 0, long baseTimestamp = 1_700_000_000_000)
     {
