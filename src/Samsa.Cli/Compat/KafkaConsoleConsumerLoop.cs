@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using Samsa.Cli.Common;
+using Samsa.Cli.ProduceConsume;
 using Samsa.Client;
 using Samsa.Client.Admin;
 using Samsa.Client.Configuration;
@@ -19,14 +19,10 @@ internal sealed record ConsoleConsumerPlan(
 /// </summary>
 internal static class KafkaConsoleConsumerLoop
 {
-    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(500);
-    private static readonly TimeSpan CommitEvery = TimeSpan.FromSeconds(1);
-
     public static async Task RunAsync(ConsumerConfig config, AdminClientConfig adminConfig, ConsoleConsumerPlan plan, KafkaMessageFormatter formatter, CancellationToken ct)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop(stop));
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop(stop));
+        using var signals = ConsoleReading.StopOnSignals(stop);
         var processed = new Counter();
         try
         {
@@ -39,12 +35,6 @@ internal static class KafkaConsoleConsumerLoop
             await System.Console.Error.WriteLineAsync($"Processed a total of {processed.Value} messages");
         }
     }
-
-    private static Action<PosixSignalContext> Stop(CancellationTokenSource stop) => context =>
-    {
-        context.Cancel = true;
-        stop.Cancel();
-    };
 
     private static async Task PositionAsync(KafkaConsumer consumer, AdminClientConfig adminConfig, ConsoleConsumerPlan plan, AutoOffsetReset reset, CancellationToken ct)
     {
@@ -89,7 +79,7 @@ internal static class KafkaConsoleConsumerLoop
         {
             while (plan.MaxMessages is not { } max || processed.Value < max)
             {
-                var records = await consumer.ConsumeAsync(Poll, ct);
+                var records = await consumer.ConsumeAsync(ConsoleReading.Poll, ct);
                 try
                 {
                     foreach (var record in records.Take((int)Math.Min(records.Count, (plan.MaxMessages ?? long.MaxValue) - processed.Value)))
@@ -115,9 +105,9 @@ internal static class KafkaConsoleConsumerLoop
                     break;
                 }
 
-                if (plan.Group is not null && Stopwatch.GetElapsedTime(lastCommit) >= CommitEvery)
+                if (plan.Group is not null && Stopwatch.GetElapsedTime(lastCommit) >= ConsoleReading.CommitEvery)
                 {
-                    await CommitAsync(consumer, printed, ct);
+                    await ConsoleReading.CommitPrintedAsync(consumer, printed, ct);
                     lastCommit = Stopwatch.GetTimestamp();
                 }
             }
@@ -130,7 +120,7 @@ internal static class KafkaConsoleConsumerLoop
             if (plan.Group is not null)
             {
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-                await CommitAsync(consumer, printed, timeout.Token);
+                await ConsoleReading.CommitPrintedAsync(consumer, printed, timeout.Token);
             }
         }
     }
@@ -148,16 +138,6 @@ internal static class KafkaConsoleConsumerLoop
         catch (DeserializationException e)
         {
             throw new CliException($"Error processing message, terminating consumer process: {e.Message} ({record.Topic}-{record.Partition} offset {record.Offset}); --skip-message-on-error skips such records");
-        }
-    }
-
-    /// <summary>Commits the offsets after the records printed, so the group's lag counts exactly what was not shown.</summary>
-    private static async Task CommitAsync(KafkaConsumer consumer, Dictionary<TopicPartition, long> printed, CancellationToken ct)
-    {
-        var owned = printed.Where(p => consumer.Assignment.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value);
-        if (owned.Count > 0)
-        {
-            await consumer.CommitAsync(owned, ct);
         }
     }
 

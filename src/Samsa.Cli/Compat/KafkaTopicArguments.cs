@@ -38,14 +38,7 @@ internal static class KafkaTopicArguments
     private static Regex Compile(string pattern)
     {
         var text = Regex.Replace(pattern.Trim().Replace(',', '|').Replace(" ", string.Empty, StringComparison.Ordinal), "^[\"']+|[\"']+$", string.Empty, RegexOptions.None, RegexTimeout);
-        try
-        {
-            return new Regex($@"\A(?:{text})\z", RegexOptions.CultureInvariant, RegexTimeout);
-        }
-        catch (ArgumentException)
-        {
-            throw CliException.Usage($"{text} is an invalid regex.");
-        }
+        return KafkaTopicPattern.WholeName(text, _ => CliException.Usage($"{text} is an invalid regex."));
     }
 
     /// <summary>"1:2,2:3" → partition 0 on brokers 1 and 2, partition 1 on 2 and 3; every partition with the same replica count.</summary>

@@ -14,18 +14,22 @@ internal static class KafkaTopicPattern
 {
     public static async Task<List<string>> MatchAsync(KafkaAdminClient admin, string pattern, CancellationToken ct)
     {
-        Regex regex;
+        var regex = WholeName(pattern, e => CliException.Usage($"--include '{pattern}' is not a valid regular expression: {e.Message}"));
+        var topics = (await admin.ListTopicsAsync(includeInternal: false, ct)).Where(t => regex.IsMatch(t)).Order(StringComparer.Ordinal).ToList();
+        return topics.Count > 0 ? topics : throw new CliException($"no topic matches --include '{pattern}'");
+    }
+
+    /// <summary>A regular expression that must match a whole topic name (Java's Pattern.matches); <paramref name="invalid"/> says why one does not compile.</summary>
+    public static Regex WholeName(string pattern, Func<ArgumentException, Exception> invalid)
+    {
         try
         {
-            regex = new Regex($"^(?:{pattern})$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+            return new Regex($@"\A(?:{pattern})\z", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
         }
         catch (ArgumentException e)
         {
-            throw CliException.Usage($"--include '{pattern}' is not a valid regular expression: {e.Message}");
+            throw invalid(e);
         }
-
-        var topics = (await admin.ListTopicsAsync(includeInternal: false, ct)).Where(t => regex.IsMatch(t)).Order(StringComparer.Ordinal).ToList();
-        return topics.Count > 0 ? topics : throw new CliException($"no topic matches --include '{pattern}'");
     }
 
     /// <summary>

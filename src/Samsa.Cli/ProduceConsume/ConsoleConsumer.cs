@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
 using Samsa.Cli.Common;
 using Samsa.Client;
@@ -13,14 +12,10 @@ namespace Samsa.Cli.ProduceConsume;
 /// <summary>Reads records and prints them through a template until a limit, idleness or SIGINT/SIGTERM.</summary>
 internal static class ConsoleConsumer
 {
-    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(500);
-    private static readonly TimeSpan CommitEvery = TimeSpan.FromSeconds(1);
-
     public static async Task<long> RunAsync(ConsumerConfig config, AdminClientConfig adminConfig, ConsumeSettings settings, TextWriter output, CancellationToken ct)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop(stop));
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop(stop));
+        using var signals = ConsoleReading.StopOnSignals(stop);
         if (settings.Group is not null)
         {
             config.GroupId = settings.Group;
@@ -32,12 +27,6 @@ internal static class ConsoleConsumer
         await PositionAsync(consumer, adminConfig, settings, stop.Token);
         return await LoopAsync(consumer, settings, output, stop.Token);
     }
-
-    private static Action<PosixSignalContext> Stop(CancellationTokenSource stop) => context =>
-    {
-        context.Cancel = true;
-        stop.Cancel();
-    };
 
     private static async Task PositionAsync(KafkaConsumer consumer, AdminClientConfig adminConfig, ConsumeSettings settings, CancellationToken ct)
     {
@@ -104,7 +93,7 @@ internal static class ConsoleConsumer
         {
             while (settings.MaxMessages is not { } max || processed < max)
             {
-                var records = await consumer.ConsumeAsync(Poll, ct);
+                var records = await consumer.ConsumeAsync(ConsoleReading.Poll, ct);
                 foreach (var record in records.Take((int)Math.Min(records.Count, (settings.MaxMessages ?? long.MaxValue) - processed)))
                 {
                     settings.Template.Append(text, record);
@@ -124,9 +113,9 @@ internal static class ConsoleConsumer
                     break;
                 }
 
-                if (settings.Group is not null && Stopwatch.GetElapsedTime(lastCommit) >= CommitEvery)
+                if (settings.Group is not null && Stopwatch.GetElapsedTime(lastCommit) >= ConsoleReading.CommitEvery)
                 {
-                    await CommitAsync(consumer, printed, ct);
+                    await ConsoleReading.CommitPrintedAsync(consumer, printed, ct);
                     lastCommit = Stopwatch.GetTimestamp();
                 }
             }
@@ -138,19 +127,9 @@ internal static class ConsoleConsumer
         if (settings.Group is not null)
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await CommitAsync(consumer, printed, timeout.Token);
+            await ConsoleReading.CommitPrintedAsync(consumer, printed, timeout.Token);
         }
 
         return processed;
-    }
-
-    /// <summary>Commits the offsets after the records printed, so the group's lag counts exactly what was not shown.</summary>
-    private static async Task CommitAsync(KafkaConsumer consumer, Dictionary<TopicPartition, long> printed, CancellationToken ct)
-    {
-        var owned = printed.Where(p => consumer.Assignment.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value);
-        if (owned.Count > 0)
-        {
-            await consumer.CommitAsync(owned, ct);
-        }
     }
 }
