@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using Samsa.Cli.Common;
+using Samsa.Cli.ProduceConsume;
 using Samsa.Client.Configuration;
 using Samsa.Client.Producer;
 
@@ -125,9 +126,8 @@ internal static class KafkaConsoleProducerTool
             }
         }
 
-        return failures.First is { } error
-            ? throw new CliException($"{failures.Count} of {sent} records were not written: {Run.Describe(error).Message}")
-            : 0;
+        failures.ThrowIfAny(sent);
+        return 0;
     }
 
     /// <summary>The next line; Kafka's reader prompts with '>' when a person types the input.</summary>
@@ -140,22 +140,5 @@ internal static class KafkaConsoleProducerTool
         }
 
         return await input.ReadLineAsync(ct);
-    }
-
-    private sealed class DeliveryFailures : IDeliveryHandler
-    {
-        private int _count;
-
-        public int Count => Volatile.Read(ref _count);
-
-        public Samsa.Client.Errors.KafkaClientException? First { get; private set; }
-
-        public void OnDelivery(in DeliveryResult result, Samsa.Client.Errors.KafkaClientException? error)
-        {
-            if (error is not null && Interlocked.Increment(ref _count) == 1)
-            {
-                First = error;
-            }
-        }
     }
 }

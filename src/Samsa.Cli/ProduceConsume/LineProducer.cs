@@ -1,29 +1,17 @@
 using System.Text;
 using Samsa.Cli.Common;
 using Samsa.Client.Configuration;
-using Samsa.Client.Errors;
 using Samsa.Client.Producer;
 using Samsa.Protocol.Records;
 
 namespace Samsa.Cli.ProduceConsume;
 
 /// <summary>Sends one record per line of a reader; the first delivery error fails the run after the rest are flushed.</summary>
-internal sealed class LineProducer : IDeliveryHandler
+internal static class LineProducer
 {
-    private KafkaClientException? _firstError;
-    private int _failed;
-
-    public void OnDelivery(in DeliveryResult result, KafkaClientException? error)
-    {
-        if (error is not null && Interlocked.Increment(ref _failed) == 1)
-        {
-            _firstError = error;
-        }
-    }
-
     public static async Task<int> RunAsync(ProducerConfig config, string topic, LineFormat format, TextReader input, CancellationToken ct)
     {
-        var handler = new LineProducer();
+        var handler = new DeliveryFailures();
         var sent = 0L;
         await using (var producer = new KafkaProducer(config))
         {
@@ -37,11 +25,7 @@ internal sealed class LineProducer : IDeliveryHandler
             await producer.FlushAsync(ct);
         }
 
-        if (handler._firstError is { } error)
-        {
-            throw new CliException($"{handler._failed} of {sent} records were not written: {Run.Describe(error).Message}");
-        }
-
+        handler.ThrowIfAny(sent);
         return 0;
     }
 
